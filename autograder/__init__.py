@@ -1,0 +1,10 @@
+"""The Logits chapter's autograder: hidden checks, the catalogue of mistakes, release and grading."""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from autograder.checks import CHECKS, hidden_check  # noqa: E402
+from autograder.mistakes import MISTAKES, Mistake  # noqa: E402
+
+__all__ = ["CHECKS", "MISTAKES", "Mistake", "hidden_check"]

@@ -1,0 +1,210 @@
+"""The answer catalogue: correct forms and catalogued mistakes of `model_layers`, as students write them.
+
+Each `Answer` is the source of the answer cell and the outcome it must get: ``mistake=None`` for
+full marks, else the id of the mistake the checks must name. The sample class, the demo and the
+grading tests are built from this list.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Answer:
+    slug: str
+    code: str
+    mistake: str | None = None
+
+
+def _fn(body, prelude=""):
+    head = f"{prelude}\n" if prelude else ""
+    return f"{head}def model_layers(inputs, output_size):\n{body}\n"
+
+
+CORRECT = [
+    Answer("solution", _fn("    return tf.keras.layers.Dense(output_size, name='logits')(inputs)")),
+    Answer(
+        "units-keyword",
+        _fn("    return tf.keras.layers.Dense(units=output_size, name='logits')(inputs)"),
+    ),
+    Answer(
+        "activation-none",
+        _fn(
+            "    layer = tf.keras.layers.Dense(output_size, activation=None, name='logits')\n"
+            "    return layer(inputs)"
+        ),
+    ),
+    Answer(
+        "activation-linear",
+        _fn(
+            "    return tf.keras.layers.Dense(output_size, activation='linear', "
+            "name='logits')(inputs)"
+        ),
+    ),
+    Answer(
+        "keras-import",
+        _fn(
+            "    return keras.layers.Dense(output_size, name='logits')(inputs)",
+            prelude="import keras",
+        ),
+    ),
+    Answer(
+        "from-import-dense",
+        _fn(
+            "    return Dense(output_size, name='logits')(inputs)",
+            prelude="from tensorflow.keras.layers import Dense",
+        ),
+    ),
+    Answer(
+        "other-initializer-dtype",
+        _fn(
+            "    layer = tf.keras.layers.Dense(\n"
+            "        output_size, name='logits', kernel_initializer='he_normal',\n"
+            "        bias_initializer='ones', dtype='float64')\n"
+            "    return layer(inputs)"
+        ),
+    ),
+    Answer(
+        "debug-prints-and-warnings",
+        _fn(
+            "    print('building logits for', inputs.shape, output_size)\n"
+            "    print('debug: output_size =', output_size, file=sys.stderr)\n"
+            "    warnings.warn('just checking')\n"
+            "    logits = tf.keras.layers.Dense(output_size, name='logits')(inputs)\n"
+            "    print('logits:', logits.shape, file=sys.stderr)\n"
+            "    return logits",
+            prelude="import sys\nimport warnings",
+        ),
+    ),
+]
+
+MISTAKEN = [
+    Answer(
+        "sigmoid-activation",
+        _fn(
+            "    return tf.keras.layers.Dense(output_size, activation='sigmoid', "
+            "name='logits')(inputs)"
+        ),
+        "nonlinear-activation",
+    ),
+    Answer(
+        "relu-activation",
+        _fn(
+            "    return tf.keras.layers.Dense(output_size, activation='relu', "
+            "name='logits')(inputs)"
+        ),
+        "nonlinear-activation",
+    ),
+    Answer(
+        "softmax-activation",
+        _fn(
+            "    return tf.keras.layers.Dense(output_size, activation='softmax', "
+            "name='logits')(inputs)"
+        ),
+        "nonlinear-activation",
+    ),
+    Answer(
+        "sigmoid-layer-after",
+        _fn(
+            "    logits = tf.keras.layers.Dense(output_size, name='logits')(inputs)\n"
+            "    return tf.keras.layers.Activation('sigmoid')(logits)"
+        ),
+        "activation-after",
+    ),
+    Answer(
+        "no-bias",
+        _fn(
+            "    return tf.keras.layers.Dense(output_size, use_bias=False, "
+            "name='logits')(inputs)"
+        ),
+        "no-bias",
+    ),
+    Answer("no-name", _fn("    return tf.keras.layers.Dense(output_size)(inputs)"), "wrong-name"),
+    Answer(
+        "name-logit",
+        _fn("    return tf.keras.layers.Dense(output_size, name='logit')(inputs)"),
+        "wrong-name",
+    ),
+    Answer(
+        "name-capitalised",
+        _fn("    return tf.keras.layers.Dense(output_size, name='Logits')(inputs)"),
+        "wrong-name",
+    ),
+    Answer(
+        "hard-coded-units",
+        _fn("    return tf.keras.layers.Dense(3, name='logits')(inputs)"),
+        "hard-coded-units",
+    ),
+    Answer(
+        "returns-layer",
+        _fn("    return tf.keras.layers.Dense(output_size, name='logits')"),
+        "returns-layer",
+    ),
+    Answer(
+        "tf1-layers-dense",
+        _fn("    return tf.layers.dense(inputs, output_size, name='logits')"),
+        "tf1-layers-api",
+    ),
+    Answer(
+        "tf1-argument-order",
+        _fn("    return tf.keras.layers.Dense(inputs, output_size, name='logits')"),
+        "tf1-argument-order",
+    ),
+    Answer(
+        "extra-hidden-layer",
+        _fn(
+            "    hidden = tf.keras.layers.Dense(16, activation='relu')(inputs)\n"
+            "    return tf.keras.layers.Dense(output_size, name='logits')(hidden)"
+        ),
+        "extra-layers",
+    ),
+    Answer(
+        "scaled-output",
+        _fn("    return tf.keras.layers.Dense(output_size, name='logits')(inputs) * 2"),
+        "modified-output",
+    ),
+    Answer(
+        "returns-tuple",
+        _fn(
+            "    layer = tf.keras.layers.Dense(output_size, name='logits')\n"
+            "    return layer(inputs), layer"
+        ),
+        "returns-container",
+    ),
+    Answer(
+        "returns-model",
+        _fn(
+            "    logits = tf.keras.layers.Dense(output_size, name='logits')(inputs)\n"
+            "    return tf.keras.Model(inputs, logits)"
+        ),
+        "returns-container",
+    ),
+    Answer("returns-inputs", _fn("    return inputs"), "returns-inputs"),
+    Answer(
+        "layer-outside-function",
+        _fn(
+            "    return LOGITS(inputs)",
+            prelude="LOGITS = tf.keras.layers.Dense(3, name='logits')",
+        ),
+        "reused-layer",
+    ),
+    Answer(
+        "new-input-inside",
+        _fn(
+            "    fresh = tf.keras.Input(shape=(inputs.shape[-1],))\n"
+            "    return tf.keras.layers.Dense(output_size, name='logits')(fresh)"
+        ),
+        "new-input",
+    ),
+    Answer(
+        "float-units",
+        _fn("    return tf.keras.layers.Dense(float(output_size), name='logits')(inputs)"),
+        "units-not-int",
+    ),
+    Answer(
+        "not-implemented",
+        _fn("    # YOUR CODE HERE\n    raise NotImplementedError()"),
+        "not-implemented",
+    ),
+]
+
+ANSWERS = CORRECT + MISTAKEN

@@ -8,6 +8,17 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from course._inputs import init_inputs  # noqa: E402
 from course.selfcheck import check_model_layers  # noqa: E402
 
+
+
+def __getattr__(name):
+    # `from course import tf` gives TensorFlow, imported quietly and only when asked for.
+    if name == "tf":
+        from course._tf import import_tensorflow
+
+        return import_tensorflow()
+    raise AttributeError(f"module 'course' has no attribute {name!r}")
+
+
 __all__ = [
     "check_model_layers",
     "data",
@@ -15,5 +26,6 @@ __all__ = [
     "init_inputs",
     "plots",
     "quiz",
+    "tf",
     "widgets",
 ]

@@ -7,6 +7,8 @@ def init_inputs(input_size):
     TensorFlow 1 wrote this as ``tf.placeholder(tf.float32, shape=(None, input_size),
     name='inputs')``; placeholders are gone in TensorFlow 2.
     """
-    import tensorflow as tf
+    from course._tf import import_tensorflow
+
+    tf = import_tensorflow()
 
     return tf.keras.Input(shape=(int(input_size),), name="inputs")

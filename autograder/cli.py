@@ -1,0 +1,75 @@
+"""The `autograder` command: one subcommand per instructor task."""
+
+import argparse
+import sys
+
+from autograder.release import ASSIGNMENT
+
+
+def _release(args):
+    from autograder.release import release
+
+    for notebook in release(args.course_dir, args.assignment):
+        print(f"released {notebook}")
+    return 0
+
+
+def _check_release(args):
+    from autograder.release import check_release
+
+    problems = check_release(args.course_dir, args.assignment)
+    if problems:
+        print("release/ is not in sync with source_notebooks/:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        print("run `make release` (or `autograder release`) and commit the result", file=sys.stderr)
+        return 1
+    print(f"release/{args.assignment} is in sync with source_notebooks/{args.assignment}")
+    return 0
+
+
+def _demo(args):
+    from autograder.demo import run_demo
+
+    run_demo(args.course_dir, args.workdir)
+    return 0
+
+
+def parser():
+    top = argparse.ArgumentParser(
+        prog="autograder", description="Release and grade the Logits chapter (an nbgrader course)."
+    )
+    top.add_argument(
+        "--course-dir", default=".", help="the nbgrader course directory (default: .)"
+    )
+    commands = top.add_subparsers(dest="command", required=True)
+
+    sub = commands.add_parser("release", help="regenerate release/ from source_notebooks/")
+    sub.add_argument("assignment", nargs="?", default=ASSIGNMENT)
+    sub.set_defaults(run=_release)
+
+    sub = commands.add_parser(
+        "check-release", help="fail if release/ differs from what the source generates"
+    )
+    sub.add_argument("assignment", nargs="?", default=ASSIGNMENT)
+    sub.set_defaults(run=_check_release)
+
+    sub = commands.add_parser(
+        "demo", help="grade a sample class with nbgrader in a scratch course and print scores"
+    )
+    sub.add_argument("--workdir", default="build/demo", help="scratch course (default: build/demo)")
+    sub.set_defaults(run=_demo)
+    return top
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (FileNotFoundError, RuntimeError, ValueError) as error:
+        print(f"autograder: error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -72,7 +72,9 @@ def verdicts(diagnosis):
     """Each check's `Verdict` for a `judge.Diagnosis`."""
     result = {}
     for check in CHECKS.values():
-        failed = [f for f in diagnosis.findings if f.mistake in check.fails_on]
+        failed = [
+            f for f in diagnosis.findings if diagnosis.fatal or f.mistake in check.fails_on
+        ]
         if failed:
             text = f"Check '{check.id}' ({check.title}) failed:\n" + "\n".join(
                 f.message() for f in failed

@@ -41,6 +41,8 @@ class Diagnosis:
     """All findings for one answer, in the order they were found."""
 
     findings: list = field(default_factory=list)
+    # True when the answer could not be examined at all: then every check fails.
+    fatal: bool = False
 
     def add(self, mistake, detail=""):
         if mistake not in self.ids:
@@ -55,7 +57,7 @@ def _sizes(call):
     return f"(input_size={call['input_size']}, output_size={call['output_size']})"
 
 
-def _classify_error(call, first):
+def _classify_error(call):
     error = call["error"]
     kind, text = error["type"], error["message"]
     seen = f"With {_sizes(call)} it raised {kind}: {text}"
@@ -69,7 +71,9 @@ def _classify_error(call, first):
         if "KerasTensor" in text or "Tensor" in text.split("Received:")[-1]:
             return "tf1-argument-order", seen
         return "units-not-int", seen
-    if not first and "incompatible with the layer" in text:
+    if "incompatible with the layer" in text:
+        # A layer built inside the function adapts to any input; a layer built once, outside,
+        # keeps the input size of its first call and rejects the next.
         return "reused-layer", seen
     return "crash", seen
 
@@ -146,9 +150,10 @@ def diagnose(facts, plan):
     calls = facts["calls"]
     for index, call in enumerate(calls):
         if call["error"] is not None:
-            mistake, detail = _classify_error(call, first=index == 0)
+            mistake, detail = _classify_error(call)
             diagnosis.add(mistake, detail)
             if index == 0 or mistake != "reused-layer":
+                diagnosis.fatal = True
                 return diagnosis
             continue
         kind = call["kind"]
@@ -163,6 +168,7 @@ def diagnose(facts, plan):
         elif not call["connected"]:
             diagnosis.add("new-input", call.get("connect_error", ""))
         if diagnosis.ids:
+            diagnosis.fatal = True
             return diagnosis
     if facts.get("shared_layers"):
         diagnosis.add("reused-layer", "Two calls returned outputs of the same layer object.")

@@ -1,0 +1,50 @@
+# The project's one task runner: CI runs `make test` (see .ci/run).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(abspath $(VENV))/bin
+# nbgrader runs `alembic` from PATH; TensorFlow reads its log level at import.
+export PATH := $(BIN):$(PATH)
+export TF_CPP_MIN_LOG_LEVEL ?= 3
+PYTEST_ARGS ?=
+
+.PHONY: setup demo test lint format release check-release lab bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+## demo: release, build a sample class, grade it with nbgrader, print the scores
+demo: setup
+	$(BIN)/autograder demo
+
+## test: lint, then the whole test suite (slow and browser tests included)
+test: lint
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## release: regenerate release/ from source_notebooks/ with nbgrader
+release: setup
+	$(BIN)/autograder release
+
+check-release: setup
+	$(BIN)/autograder check-release
+
+## lab: the student notebooks in JupyterLab, on a scratch copy (release/ stays clean)
+lab: setup
+	rm -rf build/lab && mkdir -p build/lab
+	cp -r release/logits build/lab/logits
+	$(BIN)/jupyter lab --notebook-dir=build/lab/logits
+
+clean:
+	rm -rf build gradebook.db submitted autograded feedback .pytest_cache

@@ -1,0 +1,130 @@
+"""The checks of `model_layers`: every correct form passes, every catalogued mistake is named."""
+
+import random
+
+import numpy as np
+import pytest
+from conftest import answer_function
+
+from autograder.checks import CHECKS, grade, hidden_check
+from autograder.judge import FATAL
+from autograder.mistakes import MISTAKES
+from autograder.probe import PUBLIC_SIZES, hidden_plan, hidden_sizes, make_plan, public_plan
+from autograder.samples import ANSWERS, CORRECT, MISTAKEN
+
+FULL = sum(c.points for c in CHECKS.values())
+SEED = random.SystemRandom().randrange(2**31)
+
+
+def score(verdicts):
+    return sum(CHECKS[v.check].points for v in verdicts.values() if v.passed)
+
+
+@pytest.mark.parametrize("plan_name", ["public", "hidden"])
+@pytest.mark.parametrize("answer", CORRECT, ids=lambda a: a.slug)
+def test_correct_forms_get_full_marks(answer, plan_name, tf):
+    """Every reasonable correct answer passes every check, on public and random hidden sizes."""
+    plan = public_plan() if plan_name == "public" else hidden_plan(SEED)
+    _, diagnosis, verdicts = grade(answer_function(answer, tf), plan)
+    assert diagnosis.ids == [], f"seed {SEED}: {diagnosis.ids}"
+    assert score(verdicts) == FULL
+
+
+@pytest.mark.parametrize("plan_name", ["public", "hidden"])
+@pytest.mark.parametrize("answer", MISTAKEN, ids=lambda a: a.slug)
+def test_mistakes_are_named_and_cost_points(answer, plan_name, tf):
+    """Each catalogued mistake loses points and the failing checks name it with its fix."""
+    plan = public_plan() if plan_name == "public" else hidden_plan(SEED)
+    _, diagnosis, verdicts = grade(answer_function(answer, tf), plan)
+    assert answer.mistake in diagnosis.ids, f"seed {SEED}: {diagnosis.ids}"
+    assert score(verdicts) < FULL
+    failed = [v for v in verdicts.values() if not v.passed]
+    assert any(f"[{answer.mistake}]" in v.message for v in failed)
+    assert any(MISTAKES[answer.mistake].fix in v.message for v in failed)
+
+
+def test_partial_credit_follows_the_mistake(tf):
+    """A wrong name costs only the name check; a fatal error costs every check."""
+    by_slug = {a.slug: a for a in ANSWERS}
+    _, _, name_only = grade(answer_function(by_slug["no-name"], tf), public_plan())
+    assert [v.check for v in name_only.values() if not v.passed] == ["layer_name"]
+    _, _, fatal = grade(answer_function(by_slug["tf1-layers-dense"], tf), public_plan())
+    assert score(fatal) == 0
+
+
+def test_every_catalogued_mistake_has_an_answer_and_fails_a_check():
+    """The answer catalogue covers the mistake catalogue, and each mistake can cost points."""
+    exercised = {a.mistake for a in MISTAKEN}
+    uncovered = set(MISTAKES) - exercised - {"crash", "not-symbolic", "wrong-shape"}
+    assert not uncovered
+    for mistake in MISTAKES:
+        assert any(mistake in c.fails_on for c in CHECKS.values()), mistake
+    assert FATAL <= set(MISTAKES)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 12345, SEED])
+def test_hidden_sizes_cannot_be_hard_coded(seed):
+    """Hidden sizes are reproducible from the seed and avoid the public sizes and 1."""
+    sizes = hidden_sizes(seed)
+    assert sizes == hidden_sizes(seed)
+    outputs = [k for _, k in sizes]
+    assert len(set(outputs)) == len(outputs) >= 3
+    assert not set(outputs) & ({1} | {k for _, k in PUBLIC_SIZES})
+    assert hidden_plan(seed) == hidden_plan(seed)
+
+
+def test_hidden_seeds_vary_the_sizes():
+    """Different seeds give different sizes, so one run's sizes do not predict the next."""
+    assert len({tuple(hidden_sizes(seed)) for seed in range(20)}) > 10
+
+
+def test_plan_inputs_are_plain_data():
+    """The probe plan is JSON-like: lists of Python floats, as a grader outside the kernel needs."""
+    plan = make_plan([(3, 2)], seed=7)
+    assert plan[0]["input_size"] == 3 and len(plan[0]["x"][0]) == 3
+    assert all(type(v) is float for row in plan[0]["x"] for v in row)
+
+
+def test_monkeypatched_numpy_cannot_pass_a_wrong_answer(tf, monkeypatch):
+    """Patching NumPy's comparison helpers does not turn a sigmoid layer into a pass."""
+    monkeypatch.setattr(np, "allclose", lambda *a, **k: True)
+    monkeypatch.setattr(np, "array_equal", lambda *a, **k: True)
+    monkeypatch.setattr(np.testing, "assert_allclose", lambda *a, **k: None)
+    sigmoid = next(a for a in MISTAKEN if a.slug == "sigmoid-activation")
+    _, _, verdicts = grade(answer_function(sigmoid, tf), public_plan())
+    assert not verdicts["output_values"].passed
+
+
+def test_student_output_is_captured_not_leaked(tf, capfd):
+    """Debug prints and warnings inside the answer are captured, so no stderr reaches the cell."""
+    debug = next(a for a in CORRECT if a.slug == "debug-prints-and-warnings")
+    facts, _, _ = grade(answer_function(debug, tf), public_plan())
+    out, err = capfd.readouterr()
+    assert err == ""
+    assert "debug: output_size" in facts["captured_output"]
+    assert "just checking" in facts["captured_output"]
+
+
+def test_hidden_check_reports_its_seed(tf, capsys, monkeypatch):
+    """The hidden check prints the seed and sizes; AUTOGRADER_SEED reproduces a run."""
+    import autograder.checks as checks
+
+    monkeypatch.setattr(checks, "_SESSION", {})
+    monkeypatch.setenv("AUTOGRADER_SEED", "4242")
+    solution = answer_function(CORRECT[0], tf)
+    verdict = hidden_check("output_shape", solution)
+    assert verdict.passed
+    printed = capsys.readouterr().out
+    sizes = ", ".join(f"{n}->{k}" for n, k in hidden_sizes(4242))
+    assert f"seed 4242" in printed and sizes in printed
+
+
+def test_unknown_error_is_reported_as_a_crash(tf):
+    """An error outside the catalogue is a crash whose message quotes the error."""
+
+    def model_layers(inputs, output_size):
+        raise KeyError("oops")
+
+    _, diagnosis, verdicts = grade(model_layers, public_plan())
+    assert diagnosis.ids == ["crash"]
+    assert "KeyError" in verdicts["returns_tensor"].message

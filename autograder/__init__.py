@@ -1,4 +1,4 @@
-"""The Logits chapter's autograder: hidden checks, the catalogue of mistakes, release and grading."""
+"""The Logits chapter's autograder: hidden checks, catalogue of mistakes, release, grading."""
 
 import os
 

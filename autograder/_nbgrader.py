@@ -33,7 +33,8 @@ def run_nbgrader(args, course_dir, check=True, quiet=True):
     )
     if check and process.returncode != 0:
         tail = "\n".join((process.stdout or "").splitlines()[-30:])
+        command_line = " ".join(args)
         raise NbgraderError(
-            f"`nbgrader {' '.join(args)}` failed in {course_dir} (exit {process.returncode}):\n{tail}"
+            f"`nbgrader {command_line}` failed in {course_dir} (exit {process.returncode}):\n{tail}"
         )
     return process

@@ -1,4 +1,4 @@
-"""The graded checks of `model_layers`: what each test cell asserts, and the hidden-test entry point."""
+"""The graded checks of `model_layers`: what each test cell asserts; the hidden-test entry point."""
 
 import os
 import random
@@ -51,7 +51,8 @@ CHECKS = {
             "output_values",
             "the output equals inputs @ kernel + bias of that layer",
             2,
-            FATAL | {"nonlinear-activation", "activation-after", "extra-layers"}
+            FATAL
+            | {"nonlinear-activation", "activation-after", "extra-layers"}
             | {"modified-output"},
         ),
     )
@@ -72,9 +73,7 @@ def verdicts(diagnosis):
     """Each check's `Verdict` for a `judge.Diagnosis`."""
     result = {}
     for check in CHECKS.values():
-        failed = [
-            f for f in diagnosis.findings if diagnosis.fatal or f.mistake in check.fails_on
-        ]
+        failed = [f for f in diagnosis.findings if diagnosis.fatal or f.mistake in check.fails_on]
         if failed:
             text = f"Check '{check.id}' ({check.title}) failed:\n" + "\n".join(
                 f.message() for f in failed

@@ -39,9 +39,7 @@ def parser():
     top = argparse.ArgumentParser(
         prog="autograder", description="Release and grade the Logits chapter (an nbgrader course)."
     )
-    top.add_argument(
-        "--course-dir", default=".", help="the nbgrader course directory (default: .)"
-    )
+    top.add_argument("--course-dir", default=".", help="the nbgrader course directory (default: .)")
     commands = top.add_subparsers(dest="command", required=True)
 
     sub = commands.add_parser("release", help="regenerate release/ from source_notebooks/")

@@ -36,7 +36,9 @@ def run_demo(course_dir=".", workdir="build/demo", console=None):
     console.print(f"[bold]2/4[/] scratch course directory: {workdir}")
     run_nbgrader(["generate_assignment", ASSIGNMENT, "--force"], workdir)
     roster = build_class(workdir)
-    console.print(f"[bold]3/4[/] sample class: {len(roster)} submissions in {workdir / 'submitted'}")
+    console.print(
+        f"[bold]3/4[/] sample class: {len(roster)} submissions in {workdir / 'submitted'}"
+    )
     console.print("[bold]4/4[/] grading with `nbgrader autograde` (one fresh kernel each)...")
     grading = time.perf_counter()
     run_nbgrader(["autograde", ASSIGNMENT, "--force"], workdir, check=False)

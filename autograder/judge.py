@@ -139,9 +139,7 @@ def _structure(call, x, diagnosis):
     if terminal is not None and terminal["dense"] and terminal["name"] != "logits":
         diagnosis.add("wrong-name", f"It is named '{terminal['name']}'.")
     if len(diagnosis.findings) == before and not _matches_affine(call, x):
-        diagnosis.add(
-            "modified-output", "The returned values differ from inputs @ kernel + bias."
-        )
+        diagnosis.add("modified-output", "The returned values differ from inputs @ kernel + bias.")
 
 
 def diagnose(facts, plan):

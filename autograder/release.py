@@ -1,4 +1,4 @@
-"""Generate the student notebooks in release/ from source_notebooks/ with nbgrader, and check drift."""
+"""Generate the student notebooks in release/ from source_notebooks/ with nbgrader; check drift."""
 
 import filecmp
 import shutil
@@ -78,5 +78,7 @@ def _differences(committed, fresh):
     problems += [f"release lacks {p}, which the source generates" for p in theirs - ours]
     for name in sorted(ours & theirs):
         if not filecmp.cmp(committed / name, fresh / name, shallow=False):
-            problems.append(f"release/{committed.name}/{name} differs from what the source generates")
+            problems.append(
+                f"release/{committed.name}/{name} differs from what the source generates"
+            )
     return problems

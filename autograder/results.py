@@ -1,4 +1,4 @@
-"""Read graded results back: scores from nbgrader's gradebook, named mistakes from graded notebooks."""
+"""Read graded results: scores from nbgrader's gradebook, named mistakes from graded notebooks."""
 
 import re
 from dataclasses import dataclass, field
@@ -52,4 +52,3 @@ def read_results(course_dir, assignment=ASSIGNMENT):
                     result.mistakes += mistakes_in(graded)
             results[student] = result
     return results
-

@@ -1,4 +1,4 @@
-"""The answer catalogue: correct forms and catalogued mistakes of `model_layers`, as students write them.
+"""The answer catalogue: correct forms and mistakes of `model_layers`, as students write them.
 
 Each `Answer` is the source of the answer cell and the outcome it must get: ``mistake=None`` for
 full marks, else the id of the mistake the checks must name. The sample class, the demo and the
@@ -112,10 +112,7 @@ MISTAKEN = [
     ),
     Answer(
         "no-bias",
-        _fn(
-            "    return tf.keras.layers.Dense(output_size, use_bias=False, "
-            "name='logits')(inputs)"
-        ),
+        _fn("    return tf.keras.layers.Dense(output_size, use_bias=False, name='logits')(inputs)"),
         "no-bias",
     ),
     Answer("no-name", _fn("    return tf.keras.layers.Dense(output_size)(inputs)"), "wrong-name"),

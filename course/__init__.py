@@ -1,4 +1,4 @@
-"""The Logits chapter's helper package: plots, diagrams, widgets, data and the student's self-check."""
+"""The Logits chapter's helper package: plots, diagrams, widgets, data, the student's self-check."""
 
 import os
 
@@ -7,7 +7,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from course._inputs import init_inputs  # noqa: E402
 from course.selfcheck import check_model_layers  # noqa: E402
-
 
 
 def __getattr__(name):

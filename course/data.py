@@ -17,7 +17,7 @@ def _check_n(n):
 
 
 def make_regression_data(n=100, seed=0):
-    """Return ``(x, y)``: ``x`` of shape ``(n, 1)`` and ``y = 1.5 x - 0.5 + noise`` of shape ``(n,)``.
+    """Return ``(x, y)``: ``x`` of shape ``(n, 1)`` and ``y = 1.5 x - 0.5 + noise``, shape ``(n,)``.
 
     One feature per row, as a layer expects; both float32 and the same for the same ``seed``.
     """

@@ -3,11 +3,12 @@
 from typing import NamedTuple
 
 import numpy as np
-from matplotlib.patches import Circle, FancyBboxPatch
+from matplotlib.patches import Circle
 
 from course.plots import new_axes
 
 MAX_DRAWN = 10
+BIAS_NAME = "bias"
 RADIUS = 0.22
 
 INPUT_COLOR = "#cfe2f3"
@@ -44,11 +45,8 @@ def output_name(j):
     return f"y{j}"
 
 
-BIAS_NAME = "bias"
-
-
 def dense_layer_edges(input_size, output_size, bias=True):
-    """Return every edge ``(src, dst)`` of a dense layer: ``(n + 1) · k`` with bias, ``n · k`` without.
+    """Return every edge ``(src, dst)`` of a dense layer: (n + 1) · k with bias, n · k without.
 
     Inputs are ``'x1'..'xn'``, outputs ``'y1'..'yk'``, the bias neuron ``'bias'``.
     """
@@ -60,6 +58,8 @@ def dense_layer_edges(input_size, output_size, bias=True):
 
 def visible_indices(size, cap=MAX_DRAWN):
     """Return the 1-based neuron indices drawn for a column of ``size``; None marks an ellipsis."""
+    if cap < 3:
+        raise ValueError("cap must be at least 3: a first neuron, the ellipsis and a last one")
     if size <= cap:
         return list(range(1, size + 1))
     head = cap // 2
@@ -82,9 +82,23 @@ def _neuron(ax, xy, text, face, gid, edge="0.2", fontsize=11):
     ax.text(*xy, text, ha="center", va="center", fontsize=fontsize, zorder=4)
 
 
+def _bias_neuron(ax, xy):
+    """Draw the bias neuron: orange, reading "1", labelled "bias" on its left."""
+    _neuron(ax, xy, "1", BIAS_COLOR, gid=f"neuron:{BIAS_NAME}", edge=BIAS_EDGE_COLOR)
+    ax.text(
+        xy[0] - RADIUS - 0.12,
+        xy[1],
+        "bias",
+        ha="right",
+        va="center",
+        color=BIAS_EDGE_COLOR,
+        fontsize=10,
+    )
+
+
 def _edge(ax, start, end, gid, **style):
     (x0, y0), (x1, y1) = start, end
-    # Stop at the circles' rims so arrows and lines do not hide the labels inside.
+    # Stop at the circles' rims so lines do not cross the labels inside them.
     d = np.hypot(x1 - x0, y1 - y0)
     ux, uy = (x1 - x0) / d, (y1 - y0) / d
     xs = [x0 + ux * RADIUS, x1 - ux * RADIUS]
@@ -96,6 +110,11 @@ def _edge(ax, start, end, gid, **style):
 def edge_gid(src, dst):
     """Return the gid of the drawn line for edge ``src -> dst``."""
     return f"edge:{src}->{dst}"
+
+
+def weight_gid(src, dst):
+    """Return the gid of the weight label drawn on edge ``src -> dst``."""
+    return f"weight:{src}->{dst}"
 
 
 def drawn_edges(fig_or_ax):
@@ -131,7 +150,7 @@ def _finish(ax, fig, xlim, ylim, title):
 
 
 def draw_dense_layer(input_size, output_size, bias=True, ax=None, *, max_drawn=MAX_DRAWN):
-    """Draw a fully-connected layer and return the Figure; columns over ``max_drawn`` show an ellipsis.
+    """Draw a fully-connected layer, return the Figure; columns over ``max_drawn`` get an ellipsis.
 
     Every drawn input (and the bias neuron "1", in orange with dashed edges) connects to every
     drawn output; edge lines carry gids from :func:`edge_gid`.
@@ -169,20 +188,20 @@ def draw_dense_layer(input_size, output_size, bias=True, ax=None, *, max_drawn=M
             _neuron(ax, (x_in, y), text, INPUT_COLOR, f"neuron:{input_name(i)}", fontsize=size)
     if bias:
         bias_xy = (x_in, in_y[-1])
-        _neuron(ax, bias_xy, "1", BIAS_COLOR, gid=f"neuron:{BIAS_NAME}", edge=BIAS_EDGE_COLOR)
-        ax.text(x_in - RADIUS - 0.12, bias_xy[1], "bias", ha="right", va="center",
-                color=BIAS_EDGE_COLOR, fontsize=10)
+        _bias_neuron(ax, bias_xy)
 
+    lw = 1.0 if len(in_pos) * len(out_pos) <= 30 else 0.6
     for src, start in in_pos.items():
         for dst, end in out_pos.items():
-            _edge(ax, start, end, edge_gid(src, dst), color=EDGE_COLOR, lw=1.0)
+            _edge(ax, start, end, edge_gid(src, dst), color=EDGE_COLOR, lw=lw)
     if bias:
         for dst, end in out_pos.items():
-            _edge(ax, bias_xy, end, edge_gid(BIAS_NAME, dst), color=BIAS_EDGE_COLOR, lw=1.0, ls="--")
+            _edge(ax, bias_xy, end, edge_gid(BIAS_NAME, dst), color=BIAS_EDGE_COLOR, lw=lw, ls="--")
 
     ax.text(x_in, top + 0.55, f"inputs\n(input_size = {n})", ha="center", va="bottom", fontsize=10)
-    ax.text(x_out, top + 0.55, f"outputs\n(output_size = {k})", ha="center", va="bottom",
-            fontsize=10)
+    ax.text(
+        x_out, top + 0.55, f"outputs\n(output_size = {k})", ha="center", va="bottom", fontsize=10
+    )
     count = len(dense_layer_edges(n, k, bias))
     formula = f"({n} + 1) · {k}" if bias else f"{n} · {k}"
     title = f"Dense layer: {formula} = {count} parameters"
@@ -214,13 +233,34 @@ def draw_weighted_connections(ax=None):
         dst_xy = (3.0, y * 1.3)
         _neuron(ax, dst_xy, conn.dst, OUTPUT_COLOR, gid=f"neuron:{conn.dst}", fontsize=13)
         sign = int(np.sign(conn.weight))
-        _edge(ax, a_xy, dst_xy, edge_gid(conn.src, conn.dst), color=sign_color(conn.weight),
-              lw=1.2 + 2.5 * abs(conn.weight), ls=SIGN_STYLES[sign])
-        ax.text(1.55, 0.5 * dst_xy[1] + 0.22 * np.sign(dst_xy[1]), f"w = {_fmt(conn.weight)}",
-                ha="center", va="center", color=sign_color(conn.weight), fontsize=10,
-                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none"})
-        ax.text(dst_xy[0] + RADIUS + 0.15, dst_xy[1], f"{conn.relation}", ha="left", va="center",
-                color=sign_color(conn.weight), fontsize=11)
+        _edge(
+            ax,
+            a_xy,
+            dst_xy,
+            edge_gid(conn.src, conn.dst),
+            color=sign_color(conn.weight),
+            lw=1.2 + 2.5 * abs(conn.weight),
+            ls=SIGN_STYLES[sign],
+        )
+        ax.text(
+            1.55,
+            0.5 * dst_xy[1] + 0.22 * np.sign(dst_xy[1]),
+            f"w = {_fmt(conn.weight)}",
+            ha="center",
+            va="center",
+            color=sign_color(conn.weight),
+            fontsize=10,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none"},
+        )
+        ax.text(
+            dst_xy[0] + RADIUS + 0.15,
+            dst_xy[1],
+            f"{conn.relation}",
+            ha="left",
+            va="center",
+            color=sign_color(conn.weight),
+            fontsize=11,
+        )
     return _finish(ax, fig, xlim, ylim, "Weighted connections: the sign matters")
 
 
@@ -240,9 +280,8 @@ def draw_layer_with_weights(weights, bias=None, ax=None):
     if b is not None and b.shape != (k,):
         raise ValueError(f"bias must have shape ({k},), got {b.shape}")
     in_slots = n + (b is not None)
-    gap = 1.25
-    in_y = [gap * y for y in _column_y(in_slots)]
-    out_y = [gap * y for y in _column_y(k)]
+    in_y = _column_y(in_slots, gap=1.25)
+    out_y = _column_y(k, gap=1.25)
     x_in, x_out = 0.0, 4.0
     top = max(in_y[0], out_y[0])
     bottom = min(in_y[-1], out_y[-1])
@@ -253,24 +292,39 @@ def draw_layer_with_weights(weights, bias=None, ax=None):
         sources.append((BIAS_NAME, "1", b))
     for s, ((name, text, row), y) in enumerate(zip(sources, in_y, strict=True)):
         is_bias = name == BIAS_NAME
-        _neuron(ax, (x_in, y), text, BIAS_COLOR if is_bias else INPUT_COLOR, gid=f"neuron:{name}",
-                edge=BIAS_EDGE_COLOR if is_bias else "0.2")
         if is_bias:
-            ax.text(x_in - RADIUS - 0.12, y, "bias", ha="right", va="center",
-                    color=BIAS_EDGE_COLOR, fontsize=10)
+            _bias_neuron(ax, (x_in, y))
+        else:
+            _neuron(ax, (x_in, y), text, INPUT_COLOR, gid=f"neuron:{name}")
         for j in range(k):
             end = (x_out, out_y[j])
-            _edge(ax, (x_in, y), end, edge_gid(name, output_name(j + 1)),
-                  color=sign_color(row[j]), lw=1.0 + 1.5 * min(abs(row[j]), 2.0),
-                  ls="--" if is_bias else SIGN_STYLES[int(np.sign(row[j]))])
+            _edge(
+                ax,
+                (x_in, y),
+                end,
+                edge_gid(name, output_name(j + 1)),
+                color=sign_color(row[j]),
+                lw=1.0 + 1.5 * min(abs(row[j]), 2.0),
+                ls="--" if is_bias else SIGN_STYLES[int(np.sign(row[j]))],
+            )
             # Stagger labels along the edge by source row so labels of neighbouring edges part.
             t = 0.22 + 0.5 * (s + 0.5 * j) / max(in_slots, 1)
             t = min(t, 0.8)
             lx, ly = x_in + t * (x_out - x_in), y + t * (end[1] - y)
-            ax.text(lx, ly, _fmt(row[j]), ha="center", va="center", fontsize=9,
-                    color=sign_color(row[j]),
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"}, zorder=2)
+            ax.text(
+                lx,
+                ly,
+                _fmt(row[j]),
+                ha="center",
+                va="center",
+                fontsize=9,
+                gid=weight_gid(name, output_name(j + 1)),
+                color=sign_color(row[j]),
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
+                zorder=2,
+            )
     for j, y in enumerate(out_y):
-        _neuron(ax, (x_out, y), f"$y_{{{j + 1}}}$", OUTPUT_COLOR, gid=f"neuron:{output_name(j + 1)}")
-    return _finish(ax, fig, xlim, ylim,
-                   "Each edge carries one weight (blue +, red −, grey 0)")
+        _neuron(
+            ax, (x_out, y), f"$y_{{{j + 1}}}$", OUTPUT_COLOR, gid=f"neuron:{output_name(j + 1)}"
+        )
+    return _finish(ax, fig, xlim, ylim, "Each edge carries one weight (blue +, red −, grey 0)")

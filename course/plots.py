@@ -32,7 +32,7 @@ def logit(p):
 
 
 def sigmoid(z):
-    """Return ``1 / (1 + e^-z)`` elementwise, the inverse of :func:`logit` (no overflow warnings)."""
+    """Return ``1 / (1 + e^-z)`` elementwise, the inverse of :func:`logit`, without overflow."""
     z = np.asarray(z, dtype=float)
     e = np.exp(-np.abs(z))
     s = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
@@ -75,18 +75,32 @@ def plot_logit_curve(ax=None, *, eps=1e-3, show_asymptotes=True, mark_p=None, sa
     """
     if not 0 < eps < 0.5:
         raise ValueError("eps must lie in (0, 0.5)")
+    if mark_p is not None and not 0 < mark_p < 1:
+        raise ValueError("mark_p must lie strictly between 0 and 1, where the logit is finite")
     fig, ax = _axes(ax)
     p = np.linspace(eps, 1 - eps, 801)
-    ax.plot(p, logit(p), color="#1f77b4", lw=2, label=r"logit$(p) = \ln\frac{p}{1-p}$", gid=CURVE_GID)
+    (curve,) = ax.plot(
+        p, logit(p), color="#1f77b4", lw=2, label=r"logit$(p) = \ln\frac{p}{1-p}$", gid=CURVE_GID
+    )
     ax.axhline(0, color="0.6", lw=0.8)
     ax.axvline(0.5, color="0.6", lw=0.8, ls=":")
+    ax.annotate(
+        "p = 0.5 ↔ logit 0",
+        xy=(0.5, 0),
+        xytext=(6, -6),
+        textcoords="offset points",
+        ha="left",
+        va="top",
+        fontsize=9,
+        color="0.35",
+    )
     if show_asymptotes:
         for x, gid in ASYMPTOTE_GIDS.items():
             side = r"-\infty" if x == 0 else r"+\infty"
             ax.axvline(x, color="#d62728", ls="--", lw=1.2, gid=gid, label=f"asymptote p = {x:g}")
             ax.annotate(
                 rf"p = {x:g}: logit $\to {side}$",
-                xy=(x, 0.5 if x == 0 else 0.5),
+                xy=(x, 0.5),
                 xycoords=("data", "axes fraction"),
                 xytext=(6 if x == 0 else -6, 0),
                 textcoords="offset points",
@@ -113,16 +127,18 @@ def plot_logit_curve(ax=None, *, eps=1e-3, show_asymptotes=True, mark_p=None, sa
     ax.set_xlabel("probability p")
     ax.set_ylabel("logit(p)")
     ax.set_title("The logit maps probabilities (0, 1) to all real numbers")
-    ax.legend(handles=ax.get_lines()[:1], loc="upper left")
+    ax.legend(handles=[curve], loc="upper left")
     save_figure(fig, save)
     return fig
 
 
 def plot_sigmoid_preview(ax=None, *, z_max=8.0, save=None):
-    """Plot sigmoid(z), the inverse of the logit, with its horizontal asymptotes; return the Figure."""
+    """Plot sigmoid(z), the logit's inverse, with its horizontal asymptotes; return the Figure."""
     fig, ax = _axes(ax)
     z = np.linspace(-z_max, z_max, 401)
-    ax.plot(z, sigmoid(z), color="#2ca02c", lw=2, gid=SIGMOID_GID, label=r"$\sigma(z) = 1/(1+e^{-z})$")
+    (curve,) = ax.plot(
+        z, sigmoid(z), color="#2ca02c", lw=2, gid=SIGMOID_GID, label=r"$\sigma(z) = 1/(1+e^{-z})$"
+    )
     for level in (0.0, 1.0):
         ax.axhline(level, color="#d62728", ls="--", lw=1.2)
     ax.axhline(0.5, color="0.6", lw=0.8, ls=":")
@@ -131,7 +147,7 @@ def plot_sigmoid_preview(ax=None, *, z_max=8.0, save=None):
     ax.set_ylabel(r"probability $\sigma(z)$")
     ax.set_ylim(-0.08, 1.08)
     ax.set_title("Preview: the sigmoid turns a logit back into a probability")
-    ax.legend(handles=ax.get_lines()[:1], loc="upper left")
+    ax.legend(handles=[curve], loc="upper left")
     save_figure(fig, save)
     return fig
 
@@ -144,8 +160,9 @@ def plot_regression_data(x, y, ax=None, *, line=None, save=None):
     if line is not None:
         slope, intercept = (float(v) for v in line)
         xs = np.array([x.min(), x.max()])
-        ax.plot(xs, slope * xs + intercept, color="#ff7f0e", lw=2,
-                label=f"prediction = {slope:.2f} x {intercept:+.2f}")
+        sign = "\N{MINUS SIGN}" if intercept < 0 else "+"
+        label = f"prediction = {slope:.2f} x {sign} {abs(intercept):.2f}"
+        ax.plot(xs, slope * xs + intercept, color="#ff7f0e", lw=2, label=label)
         ax.legend(loc="upper left")
     ax.set_xlabel("input x")
     ax.set_ylabel("target y (a number)")
@@ -161,8 +178,15 @@ def plot_classification_data(x, y, ax=None, *, boundary=None, save=None):
     y = np.asarray(y).reshape(-1)
     for label in (0, 1):
         pts = x[y == label]
-        ax.scatter(pts[:, 0], pts[:, 1], s=22, color=CLASS_COLORS[label],
-                   marker=CLASS_MARKERS[label], alpha=0.8, label=f"class {label}")
+        ax.scatter(
+            pts[:, 0],
+            pts[:, 1],
+            s=22,
+            color=CLASS_COLORS[label],
+            marker=CLASS_MARKERS[label],
+            alpha=0.8,
+            label=f"class {label}",
+        )
     if boundary is not None:
         w, b = boundary
         w = np.asarray(w, dtype=float).reshape(-1)
@@ -176,6 +200,6 @@ def plot_classification_data(x, y, ax=None, *, boundary=None, save=None):
     ax.set_xlabel("feature $x_1$")
     ax.set_ylabel("feature $x_2$")
     ax.set_title("Classification: predict a class")
-    ax.legend(loc="upper left")
+    ax.legend(loc="best")
     save_figure(fig, save)
     return fig

@@ -1,4 +1,4 @@
-"""Real `nbgrader autograde`: the solution and every correct form score full, the blank release 0."""
+"""Real `nbgrader autograde`: the solution and every correct form score full; the blank one 0."""
 
 import nbformat
 import pytest

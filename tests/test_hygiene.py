@@ -1,4 +1,4 @@
-"""Repository hygiene: clean notebooks, a release in sync with its source, agreeing dependency lists."""
+"""Hygiene: clean notebooks, a release in sync with its source, agreeing dependency lists."""
 
 import re
 import subprocess
@@ -44,7 +44,7 @@ def test_notebooks_are_committed_clean(path, root):
 
 
 def test_exercise_cells_have_the_graded_interface(root):
-    """The answer cell is `model_layers`; each check has a test cell with hidden tests in source only."""
+    """The answer cell is `model_layers`; each check has a test cell, hidden tests in source."""
     name = "05_time_to_code.ipynb"
     source = nbformat.read(root / "source_notebooks" / "logits" / name, as_version=4)
     release = nbformat.read(root / "release" / "logits" / name, as_version=4)

@@ -4,9 +4,8 @@ import time
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
-
 from conftest import ROOT
+from nbclient import NotebookClient
 
 SOURCE = sorted((ROOT / "source_notebooks" / "logits").glob("*.ipynb"))
 

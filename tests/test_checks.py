@@ -62,7 +62,7 @@ def test_every_catalogued_mistake_has_an_answer_and_fails_a_check():
     assert set(MISTAKES) >= FATAL
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2, 12345, SEED])
+@pytest.mark.parametrize("seed", [0, 1, 2, 12345, SEED], ids=["0", "1", "2", "12345", "random"])
 def test_hidden_sizes_cannot_be_hard_coded(seed):
     """Hidden sizes are reproducible from the seed and avoid the public sizes and 1."""
     sizes = hidden_sizes(seed)

@@ -28,6 +28,23 @@ def _check_release(args):
     return 0
 
 
+def _grade(args):
+    from autograder.grading import grade, print_summary
+
+    summary = grade(
+        args.course_dir,
+        args.assignment,
+        students=args.student,
+        force=args.force,
+        workers=args.workers,
+        timeout=args.timeout,
+        memory_mb=args.memory,
+        progress=not args.quiet,
+    )
+    print_summary(summary)
+    return 0
+
+
 def _demo(args):
     from autograder.demo import run_demo
 
@@ -51,6 +68,31 @@ def parser():
     )
     sub.add_argument("assignment", nargs="?", default=ASSIGNMENT)
     sub.set_defaults(run=_check_release)
+
+    sub = commands.add_parser(
+        "grade",
+        help="autograde submissions like `nbgrader autograde`: parallel, warm, sandboxed",
+    )
+    sub.add_argument("assignment", nargs="?", default=ASSIGNMENT)
+    sub.add_argument(
+        "--student", action="append", metavar="ID", help="grade only this student (repeatable)"
+    )
+    sub.add_argument("--force", action="store_true", help="regrade already graded submissions")
+    sub.add_argument(
+        "--workers", type=int, default=None, help="parallel workers (default: the core count)"
+    )
+    sub.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="wall-clock limit per submission (default: 120)",
+    )
+    sub.add_argument(
+        "--memory", type=int, default=2048, metavar="MB", help="memory limit per submission"
+    )
+    sub.add_argument("--quiet", action="store_true", help="no progress bar")
+    sub.set_defaults(run=_grade)
 
     sub = commands.add_parser(
         "demo", help="grade a sample class with nbgrader in a scratch course and print scores"

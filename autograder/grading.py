@@ -1,0 +1,411 @@
+"""`autograder grade`: nbgrader's autograde with warm parallel workers and a sandbox per submission.
+
+Phases: (1) stage each submission (no symlinks followed, malformed notebooks rejected) and
+sanitise it with nbgrader's own preprocessors; (2) run every notebook in a sandboxed child of a
+warm worker, in parallel; (3) for each student, run nbgrader's Autograde converter with
+`ReplayExecute` in place of a kernel, which scores, writes the gradebook and autograded/.
+"""
+
+import contextlib
+import functools
+import multiprocessing
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+from autograder.probe import hidden_plan
+from autograder.replay import ReplayExecute, source_digest
+from autograder.staging import stage_submission
+
+ANSWER_CELL = "model_layers"
+
+
+@dataclass
+class Summary:
+    """What a grading run did."""
+
+    graded: dict = field(default_factory=dict)  # student -> score
+    failed: dict = field(default_factory=dict)  # student -> reason (scored 0)
+    skipped: list = field(default_factory=list)
+    notes: dict = field(default_factory=dict)  # student -> [notes]
+    max_score: float = 0.0
+    seconds: float = 0.0
+    seed: int | None = None
+    peak_memory: int = 0
+    warnings: list = field(default_factory=list)
+
+    @property
+    def per_minute(self):
+        done = len(self.graded)
+        return 60.0 * done / self.seconds if self.seconds else 0.0
+
+
+def load_config(course_dir):
+    """nbgrader's configuration for ``course_dir``, from its nbgrader_config.py if present."""
+    course_dir = Path(course_dir).resolve()
+    config = Config()
+    if (course_dir / "nbgrader_config.py").is_file():
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
+    config.CourseDirectory.root = str(course_dir)
+    return config
+
+
+@contextlib.contextmanager
+def _shared_engine():
+    """Reuse one SQLAlchemy engine per database URL while grading.
+
+    nbgrader opens a new `Gradebook` (a new engine, a cold SQL compile cache) several times per
+    notebook; sharing the engine makes recording a submission several times faster.
+    """
+    import nbgrader.api as api
+
+    original = api.create_engine
+    cached = functools.lru_cache(maxsize=None)(original)
+
+    def create_engine(url, **kwargs):
+        return cached(url, **{k: v for k, v in sorted(kwargs.items())})
+
+    api.create_engine = create_engine
+    try:
+        yield
+    finally:
+        api.create_engine = original
+        cached.cache_clear()
+
+
+def _sanitise(nb, config, db_url, assignment, notebook, student):
+    from nbgrader.preprocessors import (
+        CheckCellMetadata,
+        ClearOutput,
+        DeduplicateIds,
+        OverwriteCells,
+        OverwriteKernelspec,
+    )
+
+    resources = {
+        "unique_key": notebook,
+        "nbgrader": {
+            "student": student,
+            "assignment": assignment,
+            "notebook": notebook,
+            "db_url": db_url,
+        },
+    }
+    for step in (
+        ClearOutput,
+        DeduplicateIds,
+        OverwriteKernelspec,
+        OverwriteCells,
+        CheckCellMetadata,
+    ):
+        preprocessor = step(config=config)
+        if preprocessor.enabled:
+            nb, resources = preprocessor(nb, resources)
+    return nb
+
+
+def _assignment_info(db_url, assignment):
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(db_url) as gradebook:
+        try:
+            found = gradebook.find_assignment(assignment)
+        except MissingEntry:
+            raise ValueError(
+                f"assignment '{assignment}' is not in the gradebook: run "
+                f"`autograder release` (nbgrader generate_assignment) first"
+            ) from None
+        notebooks = {}
+        for notebook in found.notebooks:
+            answer_ids = {cell.name for cell in notebook.solution_cells}
+            notebooks[notebook.name] = ANSWER_CELL in answer_ids
+        return notebooks, found.max_score
+
+
+def _sandbox_paths(course_dir, scratch):
+    hide = [Path(course_dir), Path(scratch)]
+    home = Path.home()
+    if home != Path("/"):
+        hide.append(home)
+    readonly = []
+    for module in ("course", "autograder"):
+        package = Path(sys.modules[module].__file__).resolve().parent
+        readonly.append(package)
+    readonly.append(Path(sys.prefix).resolve())
+    # Only re-expose what a hidden folder would otherwise take away.
+    readonly = [
+        p for p in readonly if any(p == h or h in p.parents for h in (h.resolve() for h in hide))
+    ]
+    return [str(p) for p in hide], [str(p) for p in readonly]
+
+
+def _pool(workers):
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["autograder._worker"])
+    slots = context.Queue()
+    for n in range(workers):
+        slots.put(n)
+    from autograder._worker import init_worker
+
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=init_worker, initargs=(slots,)
+    )
+
+
+def _record_failure_comments(db_url, assignment, student, reason):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url) as gradebook:
+        submission = gradebook.find_submission(assignment, student)
+        for notebook in submission.notebooks:
+            for comment in notebook.comments:
+                comment.auto_comment = f"autograder: scored 0 because {reason}"
+        gradebook.db.commit()
+
+
+def _valid_record(record):
+    cells = record.get("cells")
+    if not isinstance(cells, list):
+        return False
+    for cell in cells:
+        if not isinstance(cell, dict) or not isinstance(cell.get("index"), int):
+            return False
+        if not isinstance(cell.get("outputs"), list):
+            return False
+        if not all(isinstance(o, dict) and "output_type" in o for o in cell["outputs"]):
+            return False
+    return record.get("facts") is None or isinstance(record["facts"], dict)
+
+
+def grade(
+    course_dir=".",
+    assignment="logits",
+    students=None,
+    force=False,
+    workers=None,
+    timeout=120.0,
+    memory_mb=2048,
+    progress=True,
+    log=print,
+):
+    """Grade every (or each named) student's submission of ``assignment``; return a `Summary`."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from tqdm import tqdm
+
+    started = time.perf_counter()
+    course_dir = Path(course_dir).resolve()
+    config = load_config(course_dir)
+    coursedir = CourseDirectory(config=config)
+    db_url = coursedir.db_url
+    if not (course_dir / "gradebook.db").exists() and db_url.startswith("sqlite"):
+        raise FileNotFoundError(
+            f"no gradebook in {course_dir}: run `autograder release` (nbgrader "
+            "generate_assignment) before grading"
+        )
+    notebooks, max_score = _assignment_info(db_url, assignment)
+    submitted = Path(coursedir.format_path(coursedir.submitted_directory, ".", ".")).resolve()
+    autograded = Path(coursedir.format_path(coursedir.autograded_directory, ".", ".")).resolve()
+    release_dir = Path(coursedir.format_path(coursedir.release_directory, ".", assignment))
+    summary = Summary(max_score=max_score)
+    summary.seed = random.SystemRandom().randrange(2**31)
+    plan = hidden_plan(summary.seed)
+
+    available = sorted(p.name for p in submitted.iterdir()) if submitted.is_dir() else []
+    wanted = list(students) if students else available
+    for student in wanted:
+        if student not in available:
+            summary.failed[student] = f"no folder submitted/{student}"
+    wanted = [s for s in wanted if s in available and (submitted / s / assignment).exists()]
+    todo = []
+    for student in wanted:
+        if (autograded / student / assignment).exists() and not force:
+            summary.skipped.append(student)
+        else:
+            todo.append(student)
+
+    from autograder.sandbox import capabilities
+
+    caps = capabilities()
+    for name, ok in caps.items():
+        if ok is False:
+            summary.warnings.append(f"sandbox: {name} is not available on this machine")
+    for warning in summary.warnings:
+        log(f"WARNING: {warning}")
+
+    scratch = Path(tempfile.mkdtemp(prefix="autograder-"))
+    os.chmod(scratch, 0o711)
+    staging, sandboxes = scratch / "staging", scratch / "sandboxes"
+    staging.mkdir()
+    sandboxes.mkdir(mode=0o711)
+    os.chmod(sandboxes, 0o711)
+    hide, readonly = _sandbox_paths(course_dir, scratch)
+    limits = {
+        "wall_seconds": float(timeout),
+        "cpu_seconds": int(timeout) + 1,
+        "memory_bytes": int(memory_mb) << 20,
+    }
+    tasks = []
+    for student in todo:
+        staged = stage_submission(submitted, student, assignment, staging, release_dir)
+        if staged.notes:
+            summary.notes[student] = staged.notes
+        for name, has_answer in notebooks.items():
+            path = staged.folder / f"{name}.ipynb"
+            if not path.exists():
+                continue
+            if name in staged.rejected:
+                ReplayExecute.records[(student, name)] = {
+                    "status": "rejected",
+                    "reason": f"the submission was rejected: {staged.rejected[name]}",
+                }
+                continue
+            nb = _sanitise(
+                nbformat.read(path, as_version=4), config, db_url, assignment, name, student
+            )
+            cells = [dict(c) for c in nb.cells]
+            tasks.append(
+                {
+                    "student": student,
+                    "notebook": name,
+                    "cells": cells,
+                    "digests": {
+                        str(i): source_digest(c.source)
+                        for i, c in enumerate(nb.cells)
+                        if c.cell_type == "code"
+                    },
+                    "plan": plan if has_answer else None,
+                    "seed": summary.seed,
+                    "files": str(staged.folder),
+                    "sandbox_root": str(sandboxes),
+                    "hide": hide,
+                    "readonly": readonly,
+                    "limits": limits,
+                }
+            )
+    api = NbGraderAPI(coursedir=coursedir, config=_replay_config(config, staging))
+    pending = {student: set() for student in todo}
+    for task in tasks:
+        pending[task["student"]].add(task["notebook"])
+
+    def finish(student):
+        result = api.autograde(assignment, student, force=True, create=True)
+        if not result["success"]:
+            error = (result.get("error") or "unknown error").strip().splitlines()
+            summary.failed[student] = f"nbgrader could not record the grade: {error[-1]}"
+            return
+        reasons = [
+            record["reason"]
+            for (owner, _), record in ReplayExecute.records.items()
+            if owner == student and record["status"] != "ok"
+        ]
+        if reasons:
+            _record_failure_comments(db_url, assignment, student, "; ".join(reasons))
+            summary.failed[student] = "; ".join(reasons)
+        summary.graded[student] = _score(db_url, assignment, student)
+
+    workers = workers or os.cpu_count() or 1
+    bar = tqdm(total=len(todo), unit="submission", disable=not progress, file=sys.stderr)
+    try:
+        with _shared_engine():
+            for student in [s for s, names in pending.items() if not names]:
+                finish(student)
+                bar.update()
+            if tasks:
+                with _pool(min(workers, len(tasks))) as pool:
+                    futures = {pool.submit(_run_task, task): task for task in tasks}
+                    for future in as_completed(futures):
+                        task = futures[future]
+                        record = _collect(future, task)
+                        memory = record.get("peak_memory") or 0
+                        summary.peak_memory = max(summary.peak_memory, memory)
+                        ReplayExecute.records[(task["student"], task["notebook"])] = record
+                        names = pending[task["student"]]
+                        names.discard(task["notebook"])
+                        if not names:
+                            finish(task["student"])
+                            bar.update()
+    finally:
+        bar.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+        for key in [k for k in ReplayExecute.records if k[0] in pending]:
+            ReplayExecute.records.pop(key, None)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _run_task(task):
+    from autograder._worker import run_task
+
+    return run_task(task)
+
+
+def _collect(future, task):
+    try:
+        record = future.result()
+    except Exception as error:  # a worker died: the submission scores 0 with the reason
+        return {"status": "crashed", "reason": f"the grading worker failed: {error!r}"}
+    if record.get("status") == "ok" and not _valid_record(record):
+        return {"status": "crashed", "reason": "the notebook's run returned malformed results"}
+    return record
+
+
+def _replay_config(config, staging):
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import (
+        AssignLatePenalties,
+        CheckCellMetadata,
+        IgnorePattern,
+        LimitOutput,
+        SaveAutoGrades,
+    )
+
+    replay = Config(config)
+    replay.CourseDirectory.submitted_directory = str(staging)
+    replay.Autograde.autograde_preprocessors = [
+        ReplayExecute,
+        IgnorePattern,
+        ClearMetadataPreprocessor,
+        LimitOutput,
+        SaveAutoGrades,
+        AssignLatePenalties,
+        CheckCellMetadata,
+    ]
+    return replay
+
+
+def _score(db_url, assignment, student):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url) as gradebook:
+        return gradebook.find_submission(assignment, student).score
+
+
+def print_summary(summary, out=print):
+    """Print what a grading run did: counts, failures with reasons, time and throughput."""
+    graded = len(summary.graded)
+    out(
+        f"graded {graded} submission(s) in {summary.seconds:.1f} s "
+        f"({summary.per_minute:.0f} per minute); hidden-check seed {summary.seed}"
+    )
+    if summary.skipped:
+        out(f"skipped {len(summary.skipped)} already graded (use --force to regrade)")
+    if summary.peak_memory:
+        out(f"peak memory of one submission: {summary.peak_memory / 2**20:.0f} MiB")
+    if summary.failed:
+        out(f"{len(summary.failed)} submission(s) scored 0 or could not be graded:")
+        for student, reason in sorted(summary.failed.items()):
+            out(f"  {student}: {reason}")
+    for student, notes in sorted(summary.notes.items()):
+        for note in notes:
+            out(f"  note: {student}: {note}")

@@ -1,4 +1,4 @@
-"""Copy submissions into a private staging area without following symlinks; reject malformed notebooks.
+"""Copy submissions to a private staging area without following symlinks; reject bad notebooks.
 
 The grader reads nothing else from ``submitted/``: every later step works on the staged copy, so
 a symlink, a special file or a notebook swapped during grading cannot make the grader read or

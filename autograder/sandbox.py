@@ -15,9 +15,9 @@ uid owns, reaps it all (it is the subreaper while a child runs) and removes the 
 The caller must give each concurrent sandbox its own uid, used by nothing else (it is checked to own
 no process at the start: everything it owns is killed at the end). A fork copies the caller's
 memory, so the worker must hold no secrets; inherited file descriptors are closed and the
-environment is reduced to a short allowlist. Modules the callable imports lazily must be readable:
-pass the virtualenv in `readonly` if it lives inside a hidden directory. Not thread-safe: call
-`run_sandboxed` from one thread at a time.
+environment is reduced to a short allowlist. The interpreter's prefixes (venv and base) are always
+bound back read-only so lazy imports load; other code the callable imports late must be passed in
+`readonly` if it lies in a hidden directory. Not thread-safe: one `run_sandboxed` at a time.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import contextlib
 import ctypes
 import errno
 import functools
+import io
 import itertools
 import json
 import os
@@ -48,12 +49,12 @@ ALWAYS_HIDDEN = (Path("/tmp"), Path("/var/tmp"), Path("/dev/shm"))
 """World-writable directories: hidden in every sandbox, so no state leaks between them."""
 
 _ENV_KEEP = {"PATH", "LANG", "LANGUAGE", "TZ", "MPLBACKEND", "PYTHONHASHSEED", "PYTHONIOENCODING"}
-_ENV_KEEP_PREFIXES = ("LC_", "TF_")
+_ENV_KEEP_PREFIXES = ("LC_", "TF_CPP_", "TF_NUM_", "TF_ENABLE_", "OMP_")
 
 _CLONE_NEWNS = 0x00020000
 _CLONE_NEWIPC = 0x08000000
 _CLONE_NEWNET = 0x40000000
-_CLONE_NAMESPACES = 0x7E020080  # NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET|NEWTIME
+_CLONE_NAMESPACES = 0x7E020000  # NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET
 _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC = 1, 2, 4, 8
 _MS_REMOUNT, _MS_BIND, _MS_REC, _MS_PRIVATE = 32, 4096, 16384, 1 << 18
 _PR_SET_PDEATHSIG, _PR_SET_SECCOMP, _PR_SET_CHILD_SUBREAPER = 1, 22, 36
@@ -117,8 +118,7 @@ def _prctl(option, value=0):
 def _size(n):
     for unit, shift in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
         if n >= 1 << shift:
-            value = n / (1 << shift)
-            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+            return f"{n / (1 << shift):.1f}".removesuffix(".0") + f" {unit}"
     return f"{n} bytes"
 
 
@@ -270,6 +270,7 @@ class _Cgroups:
                 _freeze(freezer, "THAWED")
             if not members:
                 return
+            time.sleep(0.001)
 
     def oom_kills(self):
         if "memory" not in self.roles:
@@ -320,9 +321,9 @@ def _freeze(path, state):
 # --- processes -------------------------------------------------------------------------------
 
 
-def _processes(uid=None, session=None):
-    """(pid, ppid, state) of every process whose real uid is `uid` or whose session is `session`."""
-    found = []
+def _table():
+    """pid -> (ppid, state, real uid, session) of every process, zombies included."""
+    table = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -331,11 +332,32 @@ def _processes(uid=None, session=None):
         except OSError:
             continue
         fields = dict(line.split(":\t", 1) for line in text.splitlines() if ":\t" in line)
-        real_uid = int(fields.get("Uid", "-1").split()[0])
-        sid = int(fields.get("NSsid", "-1").split()[0])
-        if (uid is not None and real_uid == uid) or (session is not None and sid == session):
-            found.append((int(entry.name), int(fields["PPid"]), fields["State"][:1]))
-    return found
+        with contextlib.suppress(KeyError, ValueError, IndexError):
+            table[int(entry.name)] = (
+                int(fields["PPid"]),
+                fields["State"][:1],
+                int(fields["Uid"].split()[0]),
+                int(fields["NSsid"].split()[0]),
+            )
+    return table
+
+
+def _members(table, uid, by_uid, session, known):
+    """The sandbox's processes: all of `uid`'s; without a uid of its own, its session plus the
+    descendants of any child of ours not in `known` (orphans come to us, the subreaper)."""
+    if by_uid:
+        return {pid for pid, (_, _, owner, _) in table.items() if owner == uid}
+    me = os.getpid()
+    members = {
+        pid
+        for pid, (ppid, _, _, sid) in table.items()
+        if sid == session or (ppid == me and pid not in known)
+    }
+    while True:
+        more = {pid for pid, (ppid, *_) in table.items() if ppid in members} - members
+        if not more:
+            return members
+        members |= more
 
 
 def _kill_as(uid):
@@ -351,21 +373,26 @@ def _kill_as(uid):
     os.waitpid(helper, 0)
 
 
-def _sweep(uid, session, by_uid, timeout=10.0):
+def _sweep(uid, session, by_uid, known=(), timeout=10.0):
     """Kill and reap what is left of a sandbox; returns how many of its processes survive."""
     me, end = os.getpid(), time.monotonic() + timeout
     while True:
-        left = _processes(uid=uid) if by_uid else _processes(session=session)
+        table = _table()
+        left = _members(table, uid, by_uid, session, known)
         if not left:
             return 0
-        for pid, ppid, state in left:
+        alive = False
+        for pid in left:
+            ppid, state, _, _ = table[pid]
             if ppid == me:
                 with contextlib.suppress(ChildProcessError):
                     os.waitpid(pid, os.WNOHANG)
-            elif state not in "ZX" and not by_uid:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(pid, signal.SIGKILL)
-        if by_uid and any(state not in "ZX" for _, _, state in left):
+            if state not in "ZX":
+                alive = True
+                if not by_uid:
+                    with contextlib.suppress(ProcessLookupError, PermissionError):
+                        os.kill(pid, signal.SIGKILL)
+        if alive and by_uid:
             _kill_as(uid)
         if time.monotonic() > end:
             return len(left)
@@ -463,27 +490,34 @@ def _redirect_stdio(out_w):
     os.dup2(out_w, 2)
     # The caller's stream objects may hold unflushed text: keep them alive so they never flush here.
     _kept_streams.append((sys.stdin, sys.stdout, sys.stderr))
-    sys.stdin = open(0, closefd=False)  # noqa: SIM115
-    sys.stdout = open(1, "w", buffering=1, closefd=False, errors="backslashreplace")  # noqa: SIM115
-    sys.stderr = open(2, "w", buffering=1, closefd=False, errors="backslashreplace")  # noqa: SIM115
+    sys.stdin = io.TextIOWrapper(io.BufferedReader(io.FileIO(0, "r", closefd=False)))
+    for name, fd in (("stdout", 1), ("stderr", 2)):
+        buffered = io.BufferedWriter(io.FileIO(fd, "w", closefd=False))
+        stream = io.TextIOWrapper(buffered, errors="backslashreplace", line_buffering=True)
+        setattr(sys, name, stream)
 
 
 def _mount_hidden(hidden, binds):
-    """Cover each hidden path with an empty read-only tmpfs (files: /dev/null), then bind back the
-    `binds` (path, read_only) at their own place; the sources are opened before they are covered."""
+    """Cover each hidden directory with an empty read-only tmpfs (each file with an empty mode-0
+    file), then bind back `binds` (path, read_only) in place, opened before they were covered."""
     _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
     sources = []
     for path, read_only in binds:
         with contextlib.suppress(FileNotFoundError):
             sources.append((os.open(path, os.O_PATH | os.O_CLOEXEC), path, read_only))
-    covered = []
-    for path in hidden:
-        if path.is_dir():
-            _mount("tmpfs", path, "tmpfs", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, _TMPFS)
-            covered.append(path)
-        elif path.exists():
-            _mount("/dev/null", path, None, _MS_BIND)
-            _mount(None, path, None, _MS_REMOUNT | _MS_BIND | _MS_RDONLY)
+    covered = [path for path in hidden if path.is_dir()]
+    files = [path for path in hidden if path.exists() and not path.is_dir()]
+    for path in covered:
+        _mount("tmpfs", path, "tmpfs", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, _TMPFS)
+    if files:
+        # Over a file goes an empty mode-0 file made on one of our tmpfs (kept: an unlinked one
+        # would make the read-only remount fail with EBUSY).
+        blank = covered[0] / ".sandbox-blank" if covered else Path("/dev/null")
+        if covered:
+            os.close(os.open(blank, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0))
+        for path in files:
+            _mount(blank, path, None, _MS_BIND)
+            _mount(None, path, None, _MS_REMOUNT | _MS_BIND | _MS_RDONLY | _MS_NOSUID | _MS_NODEV)
     for fd, path, read_only in sources:
         if any(path.is_relative_to(c) for c in covered):
             if stat.S_ISDIR(os.fstat(fd).st_mode):
@@ -502,14 +536,15 @@ def _mount_hidden(hidden, binds):
 
 
 def _isolate(plan, result_w, out_w, cgroups):
-    """Everything done as root in the child, in order; returns the fd the result goes to."""
+    """Everything done as root in the child, in order; the result pipe ends up as fd 3."""
     os.setsid()
-    if cgroups is not None:
-        cgroups.join(os.getpid())  # first, so all the child does is accounted and killable
     _redirect_stdio(out_w)
     os.dup2(result_w, 3)
     os.set_inheritable(3, False)
+    plan["result_on_3"] = True
     os.closerange(4, resource.getrlimit(resource.RLIMIT_NOFILE)[1])
+    if cgroups is not None:
+        cgroups.join(os.getpid())  # before anything costly, so it is all accounted and killable
     flags = (
         (_CLONE_NEWNET if plan["netns"] else 0)
         | (_CLONE_NEWIPC if plan["ipcns"] else 0)
@@ -520,13 +555,15 @@ def _isolate(plan, result_w, out_w, cgroups):
     if plan["mountns"]:
         _mount_hidden(plan["hidden"], plan["binds"])
     limits = plan["limits"]
-    for which, value in (
-        (resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1)),
-        (resource.RLIMIT_FSIZE, (limits.file_bytes,) * 2),
-        (resource.RLIMIT_NPROC, (limits.processes,) * 2),
-        (resource.RLIMIT_NOFILE, (limits.open_files,) * 2),
-        (resource.RLIMIT_CORE, (0, 0)),
-    ):
+    rlimits = {
+        resource.RLIMIT_CPU: (limits.cpu_seconds, limits.cpu_seconds + 1),
+        resource.RLIMIT_FSIZE: (limits.file_bytes,) * 2,
+        resource.RLIMIT_NOFILE: (limits.open_files,) * 2,
+        resource.RLIMIT_CORE: (0, 0),
+    }
+    if plan["setuid"]:  # RLIMIT_NPROC counts every process of the uid: only ours if it is ours
+        rlimits[resource.RLIMIT_NPROC] = (limits.processes,) * 2
+    for which, value in rlimits.items():
         resource.setrlimit(which, value)
     workdir, uid = plan["workdir"], plan["uid"]
     os.chdir(workdir)
@@ -535,7 +572,7 @@ def _isolate(plan, result_w, out_w, cgroups):
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
     _prctl(_PR_SET_NO_NEW_PRIVS, 1)
-    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # after setuid, which clears it
     if os.getppid() != plan["parent"]:
         os._exit(_SETUP_FAILED)
     if plan["seccomp"] is not None:
@@ -545,9 +582,8 @@ def _isolate(plan, result_w, out_w, cgroups):
     }
     os.environ.clear()
     os.environ.update(kept, HOME=str(workdir), TMPDIR=str(workdir))
-    if "tempfile" in sys.modules:
+    if "tempfile" in sys.modules:  # it caches the directory it found first
         sys.modules["tempfile"].tempdir = str(workdir)
-    return 3
 
 
 def _seccomp(program):
@@ -558,7 +594,8 @@ def _seccomp(program):
 
 
 def _send(fd, message):
-    data = memoryview(json.dumps(message).encode())
+    text = message if isinstance(message, str) else json.dumps(message)
+    data = memoryview(text.encode())
     while data:
         data = data[os.write(fd, data) :]
 
@@ -567,7 +604,7 @@ def _describe(exc, limits):
     """Status and one-line reason for an exception that escaped the callable."""
     try:
         text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    except Exception:  # noqa: BLE001 - a student's __str__ may itself raise
+    except Exception:  # a student's __str__ may itself raise
         text = type(exc).__name__
     text = text.splitlines()[0][:500] if text else type(exc).__name__
     if isinstance(exc, MemoryError):
@@ -581,18 +618,21 @@ def _describe(exc, limits):
 
 def _run_child(func, args, plan, result_w, out_w, cgroups):
     """The forked child: isolate, drop privileges, call `func`, send the result; never returns."""
-    me = os.getpid()
+    me, fd = os.getpid(), 3
+    plan = dict(plan)
     try:
         try:
-            fd = _isolate(plan, result_w, out_w, cgroups)
-        except BaseException as exc:  # noqa: BLE001
+            _isolate(plan, result_w, out_w, cgroups)
+        except BaseException as exc:
+            if not plan.get("result_on_3"):  # failed before fd 3 became the result pipe
+                fd = result_w
             with contextlib.suppress(BaseException):
-                _send(3, {"status": "crashed", "reason": f"sandbox setup failed: {exc!r}"})
+                _send(fd, {"status": "crashed", "reason": f"sandbox setup failed: {exc!r}"})
             os._exit(_SETUP_FAILED)
         limits = plan["limits"]
         try:
             value = func(*args)
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             if os.getpid() != me:  # a process the callable forked returned here: not the result
                 os._exit(0)
             status, reason = _describe(exc, limits)
@@ -613,13 +653,13 @@ def _run_child(func, args, plan, result_w, out_w, cgroups):
                     reason = f"returned a result of {_size(len(encoded))}, over the {size} limit"
                     message = {"status": "output-limit", "reason": reason}
                 else:
-                    message = {"status": "ok", "result": value}
+                    message = '{"status": "ok", "result": ' + encoded + "}"
         with contextlib.suppress(BaseException):
             sys.stdout.flush()
             sys.stderr.flush()
         _send(fd, message)
         os._exit(0)
-    except BaseException:  # noqa: BLE001
+    except BaseException:
         pass
     finally:
         os._exit(1)
@@ -630,7 +670,11 @@ def _run_child(func, args, plan, result_w, out_w, cgroups):
 
 @functools.cache
 def capabilities():
-    """What this machine enforces, probed once in a throwaway child; `missing` lists the gaps."""
+    """What this machine enforces, probed once in a throwaway child.
+
+    Each key is truthy when enforced (a string says how, e.g. ``cgroup_memory: "v1"``) and False
+    when not; `missing` has one sentence per gap, ready for a loud warning.
+    """
     caps = {"root": os.geteuid() == 0}
     read, write = os.pipe()
     pid = os.fork()
@@ -648,11 +692,11 @@ def capabilities():
     caps.update(json.loads(data or b"{}"))
     plan = _cgroup_plan()
     for role in ("memory", "pids"):
-        caps[f"cgroup_{role}"] = f"v{plan[role][0]}" if role in plan else None
+        caps[f"cgroup_{role}"] = f"v{plan[role][0]}" if role in plan else False
     caps["cgroup_kill"] = (
-        "v2 cgroup.kill" if "kill" in plan else "v1 freezer" if "freezer" in plan else None
+        "v2 cgroup.kill" if "kill" in plan else "v1 freezer" if "freezer" in plan else False
     )
-    caps["cgroup"] = ", ".join(f"{role} (v{v})" for role, (v, _) in sorted(plan.items())) or None
+    caps["cgroup"] = ", ".join(f"{role} (v{v})" for role, (v, _) in sorted(plan.items())) or False
     previous = _set_subreaper(True)
     caps["subreaper"] = _set_subreaper(previous)
     caps["seccomp"] = bool(caps.pop("seccomp_ok", False))
@@ -719,13 +763,31 @@ def _probe():
     return report
 
 
+def _python_installation():
+    """The interpreter's prefixes (venv and base): always bound back read-only, so that modules
+    imported lazily in the child (stdlib codecs, Keras submodules) still load."""
+    prefixes = (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix)
+    return sorted({Path(os.path.realpath(p)) for p in prefixes})
+
+
+def _closed_ancestor(path):
+    """The outermost ancestor of `path` that others may not enter (pyenv lives in /root, 0700).
+
+    Hiding it costs the child nothing it could read, and lets `path`, bound back below our tmpfs
+    (mode 0755), be reached."""
+    for ancestor in reversed(path.parents):
+        if not os.stat(ancestor).st_mode & stat.S_IXOTH:
+            return ancestor
+    return None
+
+
 def _check_uid(uid, caps):
     if not caps["setuid"]:
         return
     if uid <= 0 or uid == os.getuid():
         raise ValueError(f"the sandbox uid must be a dedicated unprivileged uid, not {uid}")
-    if owned := _processes(uid=uid):
-        pids = ", ".join(str(pid) for pid, _, _ in owned[:5])
+    if owned := sorted(_members(_table(), uid, True, None, ())):
+        pids = ", ".join(str(pid) for pid in owned[:5])
         raise ValueError(
             f"uid {uid} already owns processes ({pids}); give each sandbox a dedicated uid"
         )
@@ -750,9 +812,12 @@ def run_sandboxed(
     if caps["setuid"]:
         os.chown(workdir, uid, uid)
     os.chmod(workdir, 0o700)
-    hidden = sorted({Path(os.path.realpath(p)) for p in [*ALWAYS_HIDDEN, *hide]})
+    python = _python_installation()
+    closed = [a for a in map(_closed_ancestor, python) if a is not None]
+    hidden = sorted({Path(os.path.realpath(p)) for p in [*ALWAYS_HIDDEN, *closed, *hide]})
     hidden = [p for p in hidden if not any(p != q and p.is_relative_to(q) for q in hidden)]
-    binds = [(Path(os.path.realpath(p)), True) for p in readonly] + [(workdir, False)]
+    readonly = {Path(os.path.realpath(p)) for p in [*python, *readonly]}
+    binds = [(p, True) for p in readonly] + [(workdir, False)]
     binds = [(p, ro) for p, ro in sorted(binds, key=lambda b: len(b[0].parts))]
     binds = [(p, ro) for p, ro in binds if ro or any(p.is_relative_to(h) for h in hidden)]
     plan = {
@@ -767,15 +832,17 @@ def run_sandboxed(
     }
     name = f"logits-sandbox-{os.getpid()}-{next(_counter)}"
     cgroups = _Cgroups(name, limits) if _cgroup_plan() else None
-    fds = {}
+    fds, pid, known = {}, None, ()
     previous_subreaper = _set_subreaper(True)
-    pid = None
     try:
         fds["result_r"], fds["result_w"] = os.pipe()
         fds["out_r"], fds["out_w"] = os.pipe()
         with contextlib.suppress(Exception):
             sys.stdout.flush()
             sys.stderr.flush()
+        # Without a uid of its own, the sandbox's orphans are told apart from our other children.
+        me = os.getpid()
+        known = () if caps["setuid"] else {p for p, row in _table().items() if row[0] == me}
         start = time.monotonic()
         pid = os.fork()
         if pid == 0:
@@ -787,7 +854,7 @@ def run_sandboxed(
         deadline = start + limits.wall_seconds
         verdict, data, printed = _supervise(pid, fds["result_r"], fds["out_r"], deadline, limits)
         seconds = time.monotonic() - start
-        status, usage, survivors = _terminate(pid, uid, cgroups, caps)
+        status, usage, survivors = _terminate(pid, uid, cgroups, caps, known)
         pid = None
         oom = cgroups.oom_kills() if cgroups else 0
         outcome = _verdict(verdict, status, data, usage.ru_utime + usage.ru_stime, oom, limits)
@@ -800,7 +867,7 @@ def run_sandboxed(
     finally:
         if pid is not None:  # interrupted: still kill and reap everything
             with contextlib.suppress(Exception):
-                _terminate(pid, uid, cgroups, caps)
+                _terminate(pid, uid, cgroups, caps, known)
         for fd in fds.values():
             with contextlib.suppress(OSError):
                 os.close(fd)
@@ -809,7 +876,7 @@ def run_sandboxed(
         _set_subreaper(previous_subreaper)
 
 
-def _terminate(pid, uid, cgroups, caps):
+def _terminate(pid, uid, cgroups, caps, known):
     """SIGKILL the child and all it started; reap them. Returns (status, rusage, survivors)."""
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
@@ -819,7 +886,7 @@ def _terminate(pid, uid, cgroups, caps):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, signal.SIGKILL)
     _, status, usage = os.wait4(pid, 0)
-    survivors = _sweep(uid, pid, by_uid=caps["setuid"])
+    survivors = _sweep(uid, pid, caps["setuid"], known)
     return status, usage, survivors
 
 
@@ -911,6 +978,10 @@ def _verdict(verdict, status, data, cpu, oom, limits):
         if number == signal.SIGXCPU or (number == signal.SIGKILL and cpu >= limits.cpu_seconds):
             return outcome(
                 "timeout", f"exceeded the {limits.cpu_seconds} s CPU-time limit ({name})"
+            )
+        if number == signal.SIGXFSZ:
+            return outcome(
+                "killed", f"exceeded the {_size(limits.file_bytes)} file-size limit (SIGXFSZ)"
             )
         if number in _CRASH_SIGNALS:
             return outcome("crashed", f"crashed with {name} ({signal.strsignal(number)})")

@@ -46,5 +46,9 @@ lab: setup
 	cp -r release/logits build/lab/logits
 	$(BIN)/jupyter lab --notebook-dir=build/lab/logits
 
+## bench: nbgrader autograde vs autograder grade on a 30-submission class (times, ratio, memory)
+bench: setup
+	$(BIN)/python benchmarks/bench_grade.py
+
 clean:
 	rm -rf build gradebook.db submitted autograded feedback .pytest_cache

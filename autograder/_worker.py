@@ -42,18 +42,23 @@ BASE_UID = 61000
 _slot = {}
 
 
-def init_worker(slots):
-    """Pool initializer: take a slot number, which fixes this worker's sandbox uid and folder."""
-    _slot["n"] = slots.get()
+def take_slot(n):
+    """This worker's slot number, which fixes its sandbox uid and folder."""
+    _slot["n"] = n
 
 
 def _child(cells, plan, seed):
     """Runs inside the sandbox: execute the notebook, then probe `model_layers` if asked."""
+    from autograder.checks import probe_once
     from autograder.executor import execute_cells
-    from autograder.probe import probe
 
     if seed is not None:
         os.environ["AUTOGRADER_SEED"] = str(seed)
+    import tensorflow as tf
+
+    # One submission, one core: the workers already run side by side.
+    tf.config.threading.set_intra_op_parallelism_threads(1)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
 
     def after(namespace):
         if plan is None:
@@ -66,7 +71,7 @@ def _child(cells, plan, seed):
                 for s in plan
             ]
             return {"calls": calls, "shared_layers": False, "captured_output": ""}
-        return probe(model_layers, plan)
+        return probe_once(model_layers, plan)
 
     return execute_cells(cells, after=after)
 

@@ -93,17 +93,22 @@ def grade(model_layers, plan):
     The five test cells ask about the same function and plan: probe it once (building Keras
     models is the slow part) and judge every time, from the same plain facts.
     """
+    facts = probe_once(model_layers, plan)
+    diagnosis = diagnose(facts, plan)
+    return facts, diagnosis, verdicts(diagnosis)
+
+
+def probe_once(model_layers, plan):
+    """`probe.probe`, remembered for the last few (function, plan) pairs of this process."""
     key = (id(model_layers), repr(plan))
     cached = _CACHE.get(key)
     if cached is not None and cached[0] is model_layers:
-        facts = cached[1]
-    else:
-        facts = probe(model_layers, plan)
-        while len(_CACHE) >= 4:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = (model_layers, facts)
-    diagnosis = diagnose(facts, plan)
-    return facts, diagnosis, verdicts(diagnosis)
+        return cached[1]
+    facts = probe(model_layers, plan)
+    while len(_CACHE) >= 4:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = (model_layers, facts)
+    return facts
 
 
 _SESSION = {}

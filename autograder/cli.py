@@ -29,6 +29,10 @@ def _check_release(args):
 
 
 def _grade(args):
+    from autograder._pool import start_pool
+
+    # Start the warm workers before the heavy imports below, so the two overlap.
+    pool_and_thread = start_pool(args.workers)
     from autograder.grading import grade, print_summary
 
     summary = grade(
@@ -40,6 +44,7 @@ def _grade(args):
         timeout=args.timeout,
         memory_mb=args.memory,
         progress=not args.quiet,
+        pool_and_thread=pool_and_thread,
     )
     print_summary(summary)
     return 0

@@ -8,14 +8,14 @@ warm worker, in parallel; (3) for each student, run nbgrader's Autograde convert
 
 import contextlib
 import functools
-import multiprocessing
 import os
 import random
 import shutil
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +23,7 @@ import nbformat
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
+from autograder._pool import new_pool, run_task, start_pool
 from autograder.probe import hidden_plan
 from autograder.replay import ReplayExecute, source_digest
 from autograder.staging import stage_submission
@@ -138,8 +139,10 @@ def _sandbox_paths(course_dir, scratch):
     if home != Path("/"):
         hide.append(home)
     readonly = []
+    import importlib.util
+
     for module in ("course", "autograder"):
-        package = Path(sys.modules[module].__file__).resolve().parent
+        package = Path(importlib.util.find_spec(module).origin).resolve().parent
         readonly.append(package)
     readonly.append(Path(sys.prefix).resolve())
     # Only re-expose what a hidden folder would otherwise take away.
@@ -147,19 +150,6 @@ def _sandbox_paths(course_dir, scratch):
         p for p in readonly if any(p == h or h in p.parents for h in (h.resolve() for h in hide))
     ]
     return [str(p) for p in hide], [str(p) for p in readonly]
-
-
-def _pool(workers):
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["autograder._worker"])
-    slots = context.Queue()
-    for n in range(workers):
-        slots.put(n)
-    from autograder._worker import init_worker
-
-    return ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=init_worker, initargs=(slots,)
-    )
 
 
 def _record_failure_comments(db_url, assignment, student, reason):
@@ -197,13 +187,48 @@ def grade(
     memory_mb=2048,
     progress=True,
     log=print,
+    pool_and_thread=None,
 ):
     """Grade every (or each named) student's submission of ``assignment``; return a `Summary`."""
+    started = time.perf_counter()
+    # The warm workers start first: they import TensorFlow while this process reads the
+    # gradebook and stages the submissions. The CLI starts them before its own imports.
+    pool, starter = pool_and_thread or start_pool(workers)
+    try:
+        return _grade(
+            pool,
+            starter,
+            started,
+            course_dir,
+            assignment,
+            students,
+            force,
+            timeout,
+            memory_mb,
+            progress,
+            log,
+        )
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _grade(
+    pool,
+    starter,
+    started,
+    course_dir,
+    assignment,
+    students,
+    force,
+    timeout,
+    memory_mb,
+    progress,
+    log,
+):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from tqdm import tqdm
 
-    started = time.perf_counter()
     course_dir = Path(course_dir).resolve()
     config = load_config(course_dir)
     coursedir = CourseDirectory(config=config)
@@ -256,6 +281,8 @@ def grade(
         "memory_bytes": int(memory_mb) << 20,
     }
     tasks = []
+    engine = _shared_engine()
+    engine.__enter__()
     for student in todo:
         staged = stage_submission(submitted, student, assignment, staging, release_dir)
         if staged.notes:
@@ -293,6 +320,8 @@ def grade(
                     "limits": limits,
                 }
             )
+    engine.__exit__(None, None, None)
+    starter.join()
     api = NbGraderAPI(coursedir=coursedir, config=_replay_config(config, staging))
     pending = {student: set() for student in todo}
     for task in tasks:
@@ -314,27 +343,24 @@ def grade(
             summary.failed[student] = "; ".join(reasons)
         summary.graded[student] = _score(db_url, assignment, student)
 
-    workers = workers or os.cpu_count() or 1
     bar = tqdm(total=len(todo), unit="submission", disable=not progress, file=sys.stderr)
+
+    def on_record(task, record):
+        memory = record.get("peak_memory") or 0
+        summary.peak_memory = max(summary.peak_memory, memory)
+        ReplayExecute.records[(task["student"], task["notebook"])] = record
+        names = pending[task["student"]]
+        names.discard(task["notebook"])
+        if not names:
+            finish(task["student"])
+            bar.update()
+
     try:
         with _shared_engine():
             for student in [s for s, names in pending.items() if not names]:
                 finish(student)
                 bar.update()
-            if tasks:
-                with _pool(min(workers, len(tasks))) as pool:
-                    futures = {pool.submit(_run_task, task): task for task in tasks}
-                    for future in as_completed(futures):
-                        task = futures[future]
-                        record = _collect(future, task)
-                        memory = record.get("peak_memory") or 0
-                        summary.peak_memory = max(summary.peak_memory, memory)
-                        ReplayExecute.records[(task["student"], task["notebook"])] = record
-                        names = pending[task["student"]]
-                        names.discard(task["notebook"])
-                        if not names:
-                            finish(task["student"])
-                            bar.update()
+            _run_all(pool, tasks, on_record)
     finally:
         bar.close()
         shutil.rmtree(scratch, ignore_errors=True)
@@ -344,17 +370,34 @@ def grade(
     return summary
 
 
-def _run_task(task):
-    from autograder._worker import run_task
+def _run_all(pool, tasks, on_record):
+    """Run every task on the pool; a task whose worker died is retried once in a fresh pool."""
+    remaining, first = tasks, pool
+    while remaining:
+        retry = []
+        futures = {pool.submit(run_task, task): task for task in remaining}
+        for future in as_completed(futures):
+            task = futures[future]
+            try:
+                record = future.result()
+            except BrokenProcessPool:
+                if task.get("attempt", 0) == 0:
+                    retry.append(dict(task, attempt=1))
+                    continue
+                record = {"status": "crashed", "reason": "the grading worker died twice"}
+            except Exception as error:  # the submission scores 0 with the reason
+                record = {"status": "crashed", "reason": f"the grading worker failed: {error!r}"}
+            on_record(task, _checked(record))
+        remaining = retry
+        if retry:
+            if pool is not first:
+                pool.shutdown(wait=True, cancel_futures=True)
+            pool = new_pool(min(first._max_workers, len(retry)))
+    if pool is not first:
+        pool.shutdown(wait=True)
 
-    return run_task(task)
 
-
-def _collect(future, task):
-    try:
-        record = future.result()
-    except Exception as error:  # a worker died: the submission scores 0 with the reason
-        return {"status": "crashed", "reason": f"the grading worker failed: {error!r}"}
+def _checked(record):
     if record.get("status") == "ok" and not _valid_record(record):
         return {"status": "crashed", "reason": "the notebook's run returned malformed results"}
     return record

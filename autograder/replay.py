@@ -9,6 +9,7 @@ verdict of the grader process, judged from plain facts, overrides what the stude
 
 import hashlib
 
+from nbformat import from_dict
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from autograder.checks import CHECKS, verdicts
@@ -24,7 +25,7 @@ def source_digest(source):
 
 def _error(ename, evalue, note=""):
     lines = [f"{ename}: {evalue}"] + ([note] if note else [])
-    return {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": lines}
+    return from_dict({"output_type": "error", "ename": ename, "evalue": evalue, "traceback": lines})
 
 
 def _is_grade(cell):
@@ -100,8 +101,6 @@ class ReplayExecute(NbGraderPreprocessor):
             if _is_grade(cell):
                 _stderr_as_output(cell)
         _judge_outside(nb, record)
-        from nbformat import from_dict
-
         for cell in nb.cells:
             if cell.cell_type == "code":
                 cell.outputs = [from_dict(o) for o in cell.outputs]

@@ -30,26 +30,43 @@ def answer_function(answer, tf):
     return namespace["model_layers"]
 
 
-def graded_with_nbgrader(workdir, answers, extra=None):
-    """Grade one submission per answer with the real `nbgrader autograde` in a copy of the course.
+def graded_both_ways(workdir, answers, extra=None):
+    """Grade one submission per answer with the real `nbgrader autograde` and, on an identical
+    copy of the course, with `autograder grade`.
 
     ``extra`` maps more student ids to ready-made notebooks (e.g. the untouched release).
-    Returns ``(roster, results)`` with results read from nbgrader's gradebook and graded notebooks.
+    Returns a namespace: ``course``/``results`` for nbgrader, ``ours``/``ours_results`` for
+    `autograder grade`, ``roster`` and ``summary``.
     """
+    import shutil
+    from types import SimpleNamespace
+
     import nbformat
 
     from autograder._nbgrader import run_nbgrader
     from autograder.demo import prepare_course
+    from autograder.grading import grade
     from autograder.release import ASSIGNMENT
     from autograder.results import read_results
     from autograder.sample_class import EXERCISE, build_class
 
-    course = prepare_course(ROOT, workdir)
+    workdir = Path(workdir)
+    course = prepare_course(ROOT, workdir / "nbgrader")
     run_nbgrader(["generate_assignment", ASSIGNMENT, "--force"], course)
     roster = build_class(course, answers)
     for student, notebook in (extra or {}).items():
         folder = course / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
         nbformat.write(notebook, folder / EXERCISE)
+    ours = workdir / "autograder"
+    shutil.copytree(course, ours)
     run_nbgrader(["autograde", ASSIGNMENT, "--force"], course, check=False)
-    return course, roster, read_results(course)
+    summary = grade(ours, ASSIGNMENT, progress=False)
+    return SimpleNamespace(
+        course=course,
+        roster=roster,
+        results=read_results(course),
+        ours=ours,
+        ours_results=read_results(ours),
+        summary=summary,
+    )

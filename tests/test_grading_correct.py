@@ -2,7 +2,7 @@
 
 import nbformat
 import pytest
-from conftest import ROOT, graded_with_nbgrader
+from conftest import ROOT, graded_both_ways
 
 from autograder.checks import CHECKS
 from autograder.samples import CORRECT
@@ -14,18 +14,18 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     release = nbformat.read(ROOT / "release" / "logits" / "05_time_to_code.ipynb", as_version=4)
-    course, roster, results = graded_with_nbgrader(
+    run = graded_both_ways(
         tmp_path_factory.mktemp("course"), CORRECT, extra={"unanswered": release}
     )
-    by_slug = {answer.slug: student for student, answer in roster.items()}
-    return course, by_slug, results
+    by_slug = {answer.slug: student for student, answer in run.roster.items()}
+    return run.course, by_slug, run.results, run
 
 
 @pytest.mark.parametrize("answer", CORRECT, ids=lambda a: a.slug)
 def test_correct_form_scores_full(answer, graded):
     """The solution and each accepted variant (units=, activation=None/'linear', keras imports,
     other initializer and dtype, stdout/stderr prints and warnings) get every point."""
-    _, by_slug, results = graded
+    _, by_slug, results, _ = graded
     result = results[by_slug[answer.slug]]
     assert result.max_score == FULL
     assert result.score == FULL, (result.checks, result.mistakes)
@@ -34,7 +34,7 @@ def test_correct_form_scores_full(answer, graded):
 
 def test_unanswered_release_scores_zero(graded):
     """The release notebook as handed out scores 0 and is told to replace the placeholder."""
-    _, _, results = graded
+    _, _, results, _ = graded
     result = results["unanswered"]
     assert result.score == 0
     assert result.max_score == FULL
@@ -43,8 +43,19 @@ def test_unanswered_release_scores_zero(graded):
 
 def test_graded_notebook_keeps_hidden_test_output(graded):
     """nbgrader restored the hidden tests: the graded notebook shows the hidden seed line."""
-    course, by_slug, _ = graded
+    course, by_slug, _, _ = graded
     student = by_slug["solution"]
     graded_nb = course / "autograded" / student / "logits" / "05_time_to_code.ipynb"
     text = graded_nb.read_text()
     assert "hidden checks: seed" in text
+
+
+def test_autograder_grade_agrees_with_nbgrader(graded):
+    """`autograder grade` gives every student the same total and per-cell scores as nbgrader."""
+    _, _, results, run = graded
+    assert run.summary.failed == {}
+    assert set(run.ours_results) == set(results)
+    for student, theirs in results.items():
+        ours = run.ours_results[student]
+        assert (ours.score, ours.checks) == (theirs.score, theirs.checks), student
+        assert ours.mistakes == theirs.mistakes, student

@@ -5,6 +5,7 @@ the peak memory of each run (the whole process tree, sampled). Run with `make be
 """
 
 import argparse
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -39,10 +40,8 @@ class PeakMemory:
                 tree = [self.process, *self.process.children(recursive=True)]
                 total = 0
                 for proc in tree:
-                    try:
+                    with contextlib.suppress(psutil.Error):
                         total += proc.memory_info().rss
-                    except psutil.Error:
-                        pass
                 self.peak = max(self.peak, total)
             except psutil.Error:
                 pass

@@ -10,6 +10,7 @@ import contextlib
 import functools
 import os
 import random
+import re
 import shutil
 import sys
 import tempfile
@@ -322,7 +323,9 @@ def _grade(
             )
     engine.__exit__(None, None, None)
     starter.join()
-    api = NbGraderAPI(coursedir=coursedir, config=_replay_config(config, staging))
+    # nbgrader reads the staged copies, never submitted/ itself.
+    replay_config = _replay_config(config, staging)
+    api = NbGraderAPI(coursedir=CourseDirectory(config=replay_config), config=replay_config)
     pending = {student: set() for student in todo}
     for task in tasks:
         pending[task["student"]].add(task["notebook"])
@@ -330,8 +333,7 @@ def _grade(
     def finish(student):
         result = api.autograde(assignment, student, force=True, create=True)
         if not result["success"]:
-            error = (result.get("error") or "unknown error").strip().splitlines()
-            summary.failed[student] = f"nbgrader could not record the grade: {error[-1]}"
+            summary.failed[student] = "nbgrader could not record the grade: " + _cause(result)
             return
         reasons = [
             record["reason"]
@@ -395,6 +397,17 @@ def _run_all(pool, tasks, on_record):
             pool = new_pool(min(first._max_workers, len(retry)))
     if pool is not first:
         pool.shutdown(wait=True)
+
+
+def _cause(result):
+    """The most specific error line in a failed nbgrader run's log."""
+    lines = (result.get("log") or "").splitlines() + (result.get("error") or "").splitlines()
+    causes = [
+        line.strip()
+        for line in lines
+        if re.match(r"\s*[\w.]+(Error|Exception): ", line) and "Please see the" not in line
+    ]
+    return causes[-1] if causes else "unknown error (see nbgrader's log)"
 
 
 def _checked(record):

@@ -3,7 +3,7 @@
 ``code`` replaces the answer cell (``{course}``, ``{port}``, ``{home}`` are filled in by the
 test); ``notebook`` builds the whole submission from the released notebook instead. ``score`` is
 the expected total out of 10 (None: any); ``reason`` a fragment of the recorded reason (empty:
-the submission must be graded normally, without a failure).
+the submission must be graded normally, without a failure; None: either).
 """
 
 import json
@@ -27,8 +27,7 @@ class Attack:
     code: str | None = None
     notebook: object = None
     score: float | None = 0
-    reason: str = ""
-    max_seconds: float | None = None
+    reason: str | None = ""
 
 
 def _drop_tests(nb):
@@ -67,6 +66,7 @@ ATTACKS = [
         "    except OSError:\n"
         "        break\n" + CORRECT,
         score=None,
+        reason=None,
     ),
     Attack(
         "daemon-left-behind",

@@ -128,11 +128,16 @@ def test_attack_gets_its_grade_and_reason(attack, attacked):
         assert results[attack.slug].score == attack.score, summary.failed.get(attack.slug)
     if attack.reason:
         assert attack.reason in summary.failed.get(attack.slug, ""), summary.failed
-    else:
+    elif attack.reason is not None:
         assert attack.slug not in summary.failed, summary.failed[attack.slug]
     graded = attacked["course"] / "autograded" / attack.slug / "logits" / EXERCISE
     assert graded.exists()
-    assert "LEAK" not in graded.read_text()
+    outputs = [
+        str(output)
+        for cell in nbformat.read(graded, as_version=4).cells
+        for output in cell.get("outputs", [])
+    ]
+    assert not any("LEAK" in text for text in outputs)
 
 
 def test_the_batch_finished(attacked):

@@ -13,6 +13,8 @@ from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
+# Taken at import, before any student code runs: patching the class later changes nothing here.
+_RUN_CELL = InteractiveShell.run_cell
 TRUNCATED = "\n[autograder: output truncated here: the cell printed more than {limit} bytes]\n"
 
 
@@ -173,6 +175,26 @@ def _restore_transformers(shell, state):
     manager.token_transformers[:] = state[4]
 
 
+def _ensure_error_shown(recorder, outcome):
+    """Record a failed cell's error even if student code silenced IPython's traceback display.
+
+    Like a kernel's execute reply, the cell's status comes from the execution itself, not from
+    what was printed: hiding the traceback cannot turn a failing test into a passing one.
+    """
+    error = outcome.error_before_exec or outcome.error_in_exec
+    if error is None or any(o["output_type"] == "error" for o in recorder.outputs):
+        return
+    name = type(error).__name__
+    recorder.outputs.append(
+        {
+            "output_type": "error",
+            "ename": name,
+            "evalue": str(error),
+            "traceback": [f"{name}: {error}"],
+        }
+    )
+
+
 def execute_cells(cells, *, cell_output_limit=1 << 20, total_output_limit=8 << 20, after=None):
     """Run ``cells`` (nbformat cell dicts) in order; return ``{"cells": [...], "after": ...}``.
 
@@ -195,9 +217,10 @@ def execute_cells(cells, *, cell_output_limit=1 << 20, total_output_limit=8 << 2
             if cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
                 _restore_transformers(shell, pristine)
             recorder.begin()
-            shell.run_cell(cell.get("source", ""), store_history=True)
+            outcome = _RUN_CELL(shell, cell.get("source", ""), store_history=True)
             for stream in (sys.stdout, sys.stderr):
                 stream.flush()
+            _ensure_error_shown(recorder, outcome)
             results.append(
                 {
                     "index": index,

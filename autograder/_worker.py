@@ -38,13 +38,12 @@ def _warm():
 
 _warm()
 
-BASE_UID = 61000
 _slot = {}
 
 
-def take_slot(n):
-    """This worker's slot number, which fixes its sandbox uid and folder."""
-    _slot["n"] = n
+def take_uid(uid):
+    """This worker's sandbox uid, which also names its sandbox folder."""
+    _slot["uid"] = uid
 
 
 def _child(cells, plan, seed):
@@ -87,9 +86,8 @@ def run_task(task):
     """Run one staged notebook in a fresh sandbox; return a plain record of what happened."""
     from autograder.sandbox import Limits, run_sandboxed
 
-    slot = _slot.get("n", 0)
-    uid = BASE_UID + slot
-    workdir = Path(task["sandbox_root"]) / f"slot-{slot}"
+    uid = _slot["uid"]
+    workdir = Path(task["sandbox_root"]) / f"uid-{uid}"
     if workdir.exists():
         shutil.rmtree(workdir)
     shutil.copytree(task["files"], workdir, symlinks=True)

@@ -32,7 +32,7 @@ def _grade(args):
     from autograder._pool import start_pool
 
     # Start the warm workers before the heavy imports below, so the two overlap.
-    pool_and_thread = start_pool(args.workers)
+    warm_pool = start_pool(args.workers)
     from autograder.grading import grade, print_summary
 
     summary = grade(
@@ -44,7 +44,7 @@ def _grade(args):
         timeout=args.timeout,
         memory_mb=args.memory,
         progress=not args.quiet,
-        pool_and_thread=pool_and_thread,
+        warm_pool=warm_pool,
     )
     print_summary(summary)
     return 0

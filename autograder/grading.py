@@ -43,6 +43,7 @@ class Summary:
     max_score: float = 0.0
     seconds: float = 0.0
     seed: int | None = None
+    sandbox_uids: list = field(default_factory=list)
     peak_memory: int = 0
     warnings: list = field(default_factory=list)
 
@@ -188,17 +189,16 @@ def grade(
     memory_mb=2048,
     progress=True,
     log=print,
-    pool_and_thread=None,
+    warm_pool=None,
 ):
     """Grade every (or each named) student's submission of ``assignment``; return a `Summary`."""
     started = time.perf_counter()
     # The warm workers start first: they import TensorFlow while this process reads the
     # gradebook and stages the submissions. The CLI starts them before its own imports.
-    pool, starter = pool_and_thread or start_pool(workers)
+    warm = warm_pool or start_pool(workers)
     try:
         return _grade(
-            pool,
-            starter,
+            warm,
             started,
             course_dir,
             assignment,
@@ -210,12 +210,11 @@ def grade(
             log,
         )
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        warm.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _grade(
-    pool,
-    starter,
+    warm,
     started,
     course_dir,
     assignment,
@@ -243,7 +242,7 @@ def _grade(
     submitted = Path(coursedir.format_path(coursedir.submitted_directory, ".", ".")).resolve()
     autograded = Path(coursedir.format_path(coursedir.autograded_directory, ".", ".")).resolve()
     release_dir = Path(coursedir.format_path(coursedir.release_directory, ".", assignment))
-    summary = Summary(max_score=max_score)
+    summary = Summary(max_score=max_score, sandbox_uids=list(warm.uids))
     summary.seed = random.SystemRandom().randrange(2**31)
     plan = hidden_plan(summary.seed)
 
@@ -322,7 +321,7 @@ def _grade(
                 }
             )
     engine.__exit__(None, None, None)
-    starter.join()
+    warm.thread.join()
     # nbgrader reads the staged copies, never submitted/ itself.
     replay_config = _replay_config(config, staging)
     api = NbGraderAPI(coursedir=CourseDirectory(config=replay_config), config=replay_config)
@@ -362,7 +361,7 @@ def _grade(
             for student in [s for s, names in pending.items() if not names]:
                 finish(student)
                 bar.update()
-            _run_all(pool, tasks, on_record)
+            _run_all(warm, tasks, on_record)
     finally:
         bar.close()
         shutil.rmtree(scratch, ignore_errors=True)
@@ -372,9 +371,10 @@ def _grade(
     return summary
 
 
-def _run_all(pool, tasks, on_record):
+def _run_all(warm, tasks, on_record):
     """Run every task on the pool; a task whose worker died is retried once in a fresh pool."""
-    remaining, first = tasks, pool
+    remaining, first = tasks, warm.pool
+    pool = first
     while remaining:
         retry = []
         futures = {pool.submit(run_task, task): task for task in remaining}
@@ -394,7 +394,7 @@ def _run_all(pool, tasks, on_record):
         if retry:
             if pool is not first:
                 pool.shutdown(wait=True, cancel_futures=True)
-            pool = new_pool(min(first._max_workers, len(retry)))
+            pool = new_pool(warm.uids[: len(retry)])
     if pool is not first:
         pool.shutdown(wait=True)
 

@@ -11,7 +11,6 @@ from attacks import ATTACKS, CORRECT, build
 from conftest import ROOT
 
 from autograder._nbgrader import run_nbgrader
-from autograder._worker import BASE_UID
 from autograder.demo import prepare_course
 from autograder.grading import grade
 from autograder.results import read_results
@@ -31,7 +30,7 @@ def _snapshot(course, skip=("gradebook.db", "autograded")):
     return digests
 
 
-def _sandbox_processes():
+def _sandbox_processes(uids):
     found = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -39,7 +38,7 @@ def _sandbox_processes():
                 uid = os.stat(f"/proc/{entry}").st_uid
             except OSError:
                 continue
-            if BASE_UID <= uid < BASE_UID + 64:
+            if uid in uids:
                 found.append((int(entry), uid))
     return found
 
@@ -161,7 +160,9 @@ def test_other_students_grades_are_untouched(attacked):
 
 def test_no_process_is_left_behind(attacked):
     """Daemons, swarms and sleepers were all killed when their submission ended."""
-    assert _sandbox_processes() == []
+    uids = set(attacked["summary"].sandbox_uids)
+    assert len(uids) == 2
+    assert _sandbox_processes(uids) == []
 
 
 def test_rejected_notebook_reason_reaches_the_gradebook(attacked):

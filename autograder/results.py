@@ -10,6 +10,25 @@ from nbgrader.api import Gradebook
 from autograder.release import ASSIGNMENT
 
 _MISTAKE = re.compile(r"^\[([a-z0-9-]+)\] ", re.MULTILINE)
+_PUBLIC_PASSED = re.compile(r"^public check '[a-z_]+' passed$", re.MULTILINE)
+_FAILURE_COMMENT = "autograder: scored 0 because "
+
+
+@dataclass
+class CheckResult:
+    """One graded test cell of one student."""
+
+    grade_id: str
+    notebook: str
+    score: float | None
+    max_score: float
+    mistakes: list = field(default_factory=list)
+    error: str | None = None  # the error's type, when the cell failed
+    public_passed: bool | None = None  # the visible part passed (Logits checks only)
+
+    @property
+    def passed(self):
+        return self.score is not None and self.score >= self.max_score
 
 
 @dataclass
@@ -19,8 +38,13 @@ class StudentResult:
     student: str
     score: float
     max_score: float
-    checks: dict = field(default_factory=dict)
+    checks: dict = field(default_factory=dict)  # grade_id -> score
     mistakes: list = field(default_factory=list)
+    details: list = field(default_factory=list)  # CheckResult, in notebook order
+    answers: list = field(default_factory=list)  # the student's own cells: dicts
+    stopped: str | None = None  # why the run was stopped or rejected, if it was
+    first_name: str | None = None
+    last_name: str | None = None
 
 
 def mistakes_in(notebook_path):
@@ -28,12 +52,44 @@ def mistakes_in(notebook_path):
     nb = nbformat.read(notebook_path, as_version=4)
     found = []
     for cell in nb.cells:
-        if not cell.metadata.get("nbgrader", {}).get("grade"):
-            continue
-        for output in cell.get("outputs", []):
-            text = output.get("evalue", "") if output.get("output_type") == "error" else ""
-            found += [m for m in _MISTAKE.findall(text) if m not in found]
+        if cell.metadata.get("nbgrader", {}).get("grade"):
+            for mistake in _cell_mistakes(cell):
+                if mistake not in found:
+                    found.append(mistake)
     return found
+
+
+def _cell_mistakes(cell):
+    found = []
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            found += [m for m in _MISTAKE.findall(output.get("evalue", "")) if m not in found]
+    return found
+
+
+def _cell_details(cell, notebook, grade):
+    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    text = "".join(o.get("text", "") for o in cell.get("outputs", []) if "text" in o)
+    public = None
+    if "public_check(" in cell.source:
+        public = bool(_PUBLIC_PASSED.search(text))
+    return CheckResult(
+        grade_id=grade.name,
+        notebook=notebook,
+        score=grade.score,
+        max_score=grade.max_score,
+        mistakes=_cell_mistakes(cell),
+        error=errors[0].get("ename") if errors else None,
+        public_passed=public,
+    )
+
+
+def _answer_cells(nb):
+    return [
+        {"source": c.source, "outputs": list(c.get("outputs", [])), "cell_type": c.cell_type}
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    ]
 
 
 def read_results(course_dir, assignment=ASSIGNMENT):
@@ -42,13 +98,34 @@ def read_results(course_dir, assignment=ASSIGNMENT):
     results = {}
     with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
         for submission in gradebook.assignment_submissions(assignment):
-            student = submission.student.id
-            result = StudentResult(student, submission.score, submission.max_score)
+            student = submission.student
+            result = StudentResult(
+                student.id,
+                submission.score,
+                submission.max_score,
+                first_name=student.first_name,
+                last_name=student.last_name,
+            )
             for notebook in submission.notebooks:
-                for grade in notebook.grades:
-                    result.checks[grade.name] = grade.score
-                graded = course_dir / "autograded" / student / assignment / f"{notebook.name}.ipynb"
-                if graded.exists():
-                    result.mistakes += mistakes_in(graded)
-            results[student] = result
+                grades = {grade.name: grade for grade in notebook.grades}
+                for name, grade in grades.items():
+                    result.checks[name] = grade.score
+                for comment in notebook.comments:
+                    note = comment.auto_comment or ""
+                    if note.startswith(_FAILURE_COMMENT):
+                        result.stopped = note[len(_FAILURE_COMMENT) :]
+                graded = (
+                    course_dir / "autograded" / student.id / assignment / f"{notebook.name}.ipynb"
+                )
+                if not graded.exists():
+                    continue
+                nb = nbformat.read(graded, as_version=4)
+                result.answers += _answer_cells(nb)
+                for cell in nb.cells:
+                    grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+                    if cell.metadata.get("nbgrader", {}).get("grade") and grade_id in grades:
+                        detail = _cell_details(cell, notebook.name, grades[grade_id])
+                        result.details.append(detail)
+                        result.mistakes += [m for m in detail.mistakes if m not in result.mistakes]
+            results[student.id] = result
     return results

@@ -50,10 +50,35 @@ def _grade(args):
     return 0
 
 
+def _feedback(args):
+    from autograder.feedback import write_feedback
+
+    written = write_feedback(args.course_dir, args.assignment, students=args.student)
+    folder = written[0].parents[2] if written else "feedback/"
+    print(f"wrote {len(written)} feedback page(s) under {folder}")
+    return 0
+
+
+def _report(args):
+    from autograder.report import write_report
+
+    html_path, csv_path = write_report(args.course_dir, args.assignment)
+    print(f"report: {html_path}\ntable:  {csv_path}")
+    return 0
+
+
+def _export(args):
+    from autograder.export import export
+
+    grades, checks = export(args.course_dir, args.assignment, args.out)
+    print(f"grades: {grades}\nchecks: {checks}")
+    return 0
+
+
 def _demo(args):
     from autograder.demo import run_demo
 
-    run_demo(args.course_dir, args.workdir)
+    run_demo(args.course_dir, args.workdir, size=args.students)
     return 0
 
 
@@ -100,9 +125,28 @@ def parser():
     sub.set_defaults(run=_grade)
 
     sub = commands.add_parser(
-        "demo", help="grade a sample class with nbgrader in a scratch course and print scores"
+        "feedback", help="one HTML feedback page per student, without the hidden tests"
+    )
+    sub.add_argument("assignment", nargs="?", default=ASSIGNMENT)
+    sub.add_argument("--student", action="append", metavar="ID", help="only this student")
+    sub.set_defaults(run=_feedback)
+
+    sub = commands.add_parser(
+        "report", help="class report (HTML with figures, and CSV): scores, checks, mistakes"
+    )
+    sub.add_argument("assignment", nargs="?", default=ASSIGNMENT)
+    sub.set_defaults(run=_report)
+
+    sub = commands.add_parser("export", help="grades.csv (nbgrader export's columns), checks.csv")
+    sub.add_argument("assignment", nargs="?", default=ASSIGNMENT)
+    sub.add_argument("--out", default=None, help="folder (default: reports/ASSIGNMENT)")
+    sub.set_defaults(run=_export)
+
+    sub = commands.add_parser(
+        "demo", help="an instructor run on a sample class: release, grade, feedback, report, export"
     )
     sub.add_argument("--workdir", default="build/demo", help="scratch course (default: build/demo)")
+    sub.add_argument("--students", type=int, default=200, help="class size (default: 200)")
     sub.set_defaults(run=_demo)
     return top
 

@@ -116,6 +116,36 @@ def render(result, assignment):
     )
 
 
+def hidden_test_lines(source_dir):
+    """Every non-trivial line between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``."""
+    import nbformat
+
+    lines = set()
+    for path in Path(source_dir).glob("*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            inside = False
+            for line in cell.source.splitlines():
+                if "### BEGIN HIDDEN TESTS" in line:
+                    inside = True
+                elif "### END HIDDEN TESTS" in line:
+                    inside = False
+                elif inside and len(line.strip()) > 8:
+                    lines.add(line.strip())
+    return lines
+
+
+def leaked_lines(pages, source_dir):
+    """The hidden-test lines that appear in any of ``pages`` (should be none)."""
+    import html
+
+    hidden = hidden_test_lines(source_dir)
+    found = set()
+    for page in pages:
+        text = html.unescape(Path(page).read_text(encoding="utf-8"))
+        found |= {line for line in hidden if line in text}
+    return found
+
+
 def write_feedback(course_dir=".", assignment=ASSIGNMENT, students=None):
     """Write ``feedback/{student}/{assignment}/feedback.html`` for each graded student."""
     course_dir = Path(course_dir)

@@ -15,6 +15,7 @@ import shutil
 import sys
 import tempfile
 import time
+import warnings
 from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -197,6 +198,8 @@ def grade(
     # gradebook and stages the submissions. The CLI starts them before its own imports.
     warm = warm_pool or start_pool(workers)
     try:
+        warnings.filterwarnings("ignore", module="nbgrader")
+        warnings.filterwarnings("ignore", category=UserWarning, module="nbformat")
         return _grade(
             warm,
             started,
@@ -344,7 +347,9 @@ def _grade(
             summary.failed[student] = "; ".join(reasons)
         summary.graded[student] = _score(db_url, assignment, student)
 
-    bar = tqdm(total=len(todo), unit="submission", disable=not progress, file=sys.stderr)
+    bar = tqdm(
+        total=len(todo), unit="submission", disable=not progress, file=sys.stderr, mininterval=1.0
+    )
 
     def on_record(task, record):
         memory = record.get("peak_memory") or 0
@@ -368,6 +373,10 @@ def _grade(
         for key in [k for k in ReplayExecute.records if k[0] in pending]:
             ReplayExecute.records.pop(key, None)
     summary.seconds = time.perf_counter() - started
+    if todo:
+        from autograder.report import record_run
+
+        record_run(course_dir, assignment, summary, warm.workers)
     return summary
 
 

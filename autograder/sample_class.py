@@ -98,18 +98,38 @@ def with_answer(notebook, code):
     return nb
 
 
-def build_class(course_dir, answers=ANSWERS, assignment=ASSIGNMENT):
+def build_class(course_dir, answers=ANSWERS, assignment=ASSIGNMENT, timestamps=False):
     """Write one submission per answer into ``course_dir/submitted/``; return {student: answer}.
 
-    Each student submits the released exercise notebook with their answer in the answer cell.
+    Each student submits the released exercise notebook with their answer in the answer cell
+    (an answer whose code is None submits a file that is not a notebook at all). With
+    ``timestamps``, each gets a `timestamp.txt` as `nbgrader collect` would write.
     """
     course_dir = Path(course_dir)
     released = nbformat.read(course_dir / "release" / assignment / EXERCISE, as_version=4)
     roster = dict(zip(student_ids(len(answers)), answers, strict=True))
-    for student, answer in roster.items():
+    for index, (student, answer) in enumerate(roster.items()):
         folder = course_dir / "submitted" / student / assignment
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
-        nbformat.write(with_answer(released, answer.code), folder / EXERCISE)
+        if answer.code is None:
+            (folder / EXERCISE).write_text("{ this notebook was saved half-way", encoding="utf-8")
+        else:
+            nbformat.write(with_answer(released, answer.code), folder / EXERCISE)
+        if timestamps:
+            minute = index % 60
+            (folder / "timestamp.txt").write_text(f"2026-12-01 17:{minute:02d}:00.000000 UTC")
     return roster
+
+
+def register_names(course_dir, roster):
+    """Give each sample student a first and last name in the gradebook (for exports)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{Path(course_dir) / 'gradebook.db'}") as gradebook:
+        for student in roster:
+            first, last = student.split("-", 1)
+            gradebook.update_or_create_student(
+                student, first_name=first.title(), last_name=last.title()
+            )

@@ -13,6 +13,8 @@ class Answer:
     slug: str
     code: str
     mistake: str | None = None
+    # True for an answer written to pass the public checks: only the hidden checks catch it.
+    hidden_only: bool = False
 
 
 def _fn(body, prelude=""):
@@ -132,6 +134,15 @@ MISTAKEN = [
         "hard-coded-units",
     ),
     Answer(
+        "fits-the-public-sizes",
+        _fn(
+            "    units = output_size if output_size in (2, 4) else 4\n"
+            "    return tf.keras.layers.Dense(units, name='logits')(inputs)"
+        ),
+        "hard-coded-units",
+        hidden_only=True,
+    ),
+    Answer(
         "returns-layer",
         _fn("    return tf.keras.layers.Dense(output_size, name='logits')"),
         "returns-layer",
@@ -205,3 +216,14 @@ MISTAKEN = [
 ]
 
 ANSWERS = CORRECT + MISTAKEN
+
+# Submissions that stop the run itself: graded 0 with the reason the sandbox gives.
+DISRUPTIVE = [
+    Answer("runs-forever", "while True:\n    pass", "timeout"),
+    Answer(
+        "exits-the-interpreter",
+        _fn("    return tf.keras.layers.Dense(output_size, name='logits')(inputs)")
+        + "import os\nos._exit(1)",
+        "crash",
+    ),
+]

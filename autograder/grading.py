@@ -66,25 +66,50 @@ def load_config(course_dir):
 
 @contextlib.contextmanager
 def _shared_engine():
-    """Reuse one SQLAlchemy engine per database URL while grading.
+    """Make nbgrader's per-notebook bookkeeping cheap while grading, without changing it.
 
-    nbgrader opens a new `Gradebook` (a new engine, a cold SQL compile cache) several times per
-    notebook; sharing the engine makes recording a submission several times faster.
+    nbgrader opens a new `Gradebook` (a new engine, a cold SQL compile cache, a schema check)
+    several times per notebook, and validates each cell's metadata with `jsonschema.validate`,
+    which re-checks the schema itself on every call. Here one engine per database URL is shared,
+    the tables are created at most once per engine, and the validator is built once per schema:
+    the same checks, several times faster.
     """
+    import jsonschema
     import nbgrader.api as api
 
-    original = api.create_engine
-    cached = functools.lru_cache(maxsize=None)(original)
+    original_engine, original_create_all = api.create_engine, api.Base.metadata.create_all
+    original_validate = jsonschema.validate
+    engines = functools.lru_cache(maxsize=None)(original_engine)
+    created, validators = set(), {}
 
     def create_engine(url, **kwargs):
-        return cached(url, **{k: v for k, v in sorted(kwargs.items())})
+        return engines(url, **dict(sorted(kwargs.items())))
 
-    api.create_engine = create_engine
+    def create_all(bind=None, **kwargs):
+        if id(bind) not in created:
+            original_create_all(bind=bind, **kwargs)
+            created.add(id(bind))
+
+    def validate(instance, schema, cls=None, *args, **kwargs):
+        if cls is not None or args or kwargs:
+            return original_validate(instance, schema, cls, *args, **kwargs)
+        key = id(schema)
+        if key not in validators:
+            validator_class = jsonschema.validators.validator_for(schema)
+            validator_class.check_schema(schema)
+            validators[key] = (schema, validator_class(schema))
+        error = jsonschema.exceptions.best_match(validators[key][1].iter_errors(instance))
+        if error is not None:
+            raise error
+
+    api.create_engine, api.Base.metadata.create_all = create_engine, create_all
+    jsonschema.validate = validate
     try:
         yield
     finally:
-        api.create_engine = original
-        cached.cache_clear()
+        api.create_engine, api.Base.metadata.create_all = original_engine, original_create_all
+        jsonschema.validate = original_validate
+        engines.cache_clear()
 
 
 def _sanitise(nb, config, db_url, assignment, notebook, student):

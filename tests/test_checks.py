@@ -36,6 +36,9 @@ def test_mistakes_are_named_and_cost_points(answer, plan_name, tf):
     """Each catalogued mistake loses points and the failing checks name it with its fix."""
     plan = public_plan() if plan_name == "public" else hidden_plan(SEED)
     _, diagnosis, verdicts = grade(answer_function(answer, tf), plan)
+    if answer.hidden_only and plan_name == "public":
+        assert score(verdicts) == FULL, "written to pass the public checks"
+        return
     assert answer.mistake in diagnosis.ids, f"seed {SEED}: {diagnosis.ids}"
     assert score(verdicts) < FULL
     failed = [v for v in verdicts.values() if not v.passed]

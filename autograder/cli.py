@@ -29,8 +29,11 @@ def _check_release(args):
 
 
 def _grade(args):
+    import time
+
     from autograder._pool import start_pool
 
+    started = time.perf_counter()
     # Start the warm workers before the heavy imports below, so the two overlap.
     warm_pool = start_pool(args.workers)
     from autograder.grading import grade, print_summary
@@ -45,6 +48,7 @@ def _grade(args):
         memory_mb=args.memory,
         progress=not args.quiet,
         warm_pool=warm_pool,
+        started=started,
     )
     print_summary(summary)
     return 0

@@ -44,6 +44,7 @@ class Summary:
     max_score: float = 0.0
     seconds: float = 0.0
     seed: int | None = None
+    warmup_seconds: float = 0.0
     sandbox_uids: list = field(default_factory=list)
     peak_memory: int = 0
     warnings: list = field(default_factory=list)
@@ -52,6 +53,12 @@ class Summary:
     def per_minute(self):
         done = len(self.graded)
         return 60.0 * done / self.seconds if self.seconds else 0.0
+
+    @property
+    def warm_per_minute(self):
+        """Throughput once the workers are up: what a larger class approaches."""
+        done, busy = len(self.graded), self.seconds - self.warmup_seconds
+        return 60.0 * done / busy if busy > 0 else 0.0
 
 
 def load_config(course_dir):
@@ -216,9 +223,10 @@ def grade(
     progress=True,
     log=print,
     warm_pool=None,
+    started=None,
 ):
     """Grade every (or each named) student's submission of ``assignment``; return a `Summary`."""
-    started = time.perf_counter()
+    started = started or time.perf_counter()
     # The warm workers start first: they import TensorFlow while this process reads the
     # gradebook and stages the submissions. The CLI starts them before its own imports.
     warm = warm_pool or start_pool(workers)
@@ -350,6 +358,7 @@ def _grade(
             )
     engine.__exit__(None, None, None)
     warm.thread.join()
+    summary.warmup_seconds = time.perf_counter() - started
     # nbgrader reads the staged copies, never submitted/ itself.
     replay_config = _replay_config(config, staging)
     api = NbGraderAPI(coursedir=CourseDirectory(config=replay_config), config=replay_config)
@@ -488,6 +497,11 @@ def print_summary(summary, out=print):
         f"graded {graded} submission(s) in {summary.seconds:.1f} s "
         f"({summary.per_minute:.0f} per minute); hidden-check seed {summary.seed}"
     )
+    if graded:
+        out(
+            f"workers ready after {summary.warmup_seconds:.1f} s (TensorFlow imported once), "
+            f"then {summary.warm_per_minute:.0f} submissions per minute"
+        )
     if summary.skipped:
         out(f"skipped {len(summary.skipped)} already graded (use --force to regrade)")
     if summary.peak_memory:

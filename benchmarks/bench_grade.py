@@ -5,8 +5,8 @@ the peak memory of each run (the whole process tree, sampled). Run with `make be
 """
 
 import argparse
-import re
 import contextlib
+import re
 import shutil
 import subprocess
 import sys

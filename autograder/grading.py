@@ -233,34 +233,23 @@ def grade(
     try:
         warnings.filterwarnings("ignore", module="nbgrader")
         warnings.filterwarnings("ignore", category=UserWarning, module="nbformat")
-        return _grade(
-            warm,
-            started,
-            course_dir,
-            assignment,
-            students,
-            force,
-            timeout,
-            memory_mb,
-            progress,
-            log,
+        options = dict(
+            course_dir=course_dir,
+            assignment=assignment,
+            students=students,
+            force=force,
+            timeout=timeout,
+            memory_mb=memory_mb,
+            progress=progress,
+            log=log,
         )
+        return _grade(warm, started, **options)
     finally:
         warm.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _grade(
-    warm,
-    started,
-    course_dir,
-    assignment,
-    students,
-    force,
-    timeout,
-    memory_mb,
-    progress,
-    log,
-):
+def _grade(warm, started, *, course_dir, assignment, students, force, timeout, memory_mb, **how):
+    progress, log = how["progress"], how["log"]
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from tqdm import tqdm

@@ -7,7 +7,7 @@ export PATH := $(BIN):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test lint format release check-release lab bench clean
+.PHONY: setup demo test lint format release check-release lab instructor bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,15 +40,22 @@ release: setup
 check-release: setup
 	$(BIN)/autograder check-release
 
+# Jupyter refuses to run as root (containers, CI images) without --allow-root.
+LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 ## lab: the student notebooks in JupyterLab, on a scratch copy (release/ stays clean)
 lab: setup
 	rm -rf build/lab && mkdir -p build/lab
 	cp -r release/logits build/lab/logits
-	$(BIN)/jupyter lab --notebook-dir=build/lab/logits
+	$(BIN)/jupyter lab $(LAB_FLAGS) --notebook-dir=build/lab/logits
+
+## instructor: JupyterLab on the course root, nbgrader's formgrader under Nbgrader → Formgrader
+instructor: setup
+	$(BIN)/jupyter lab $(LAB_FLAGS) --notebook-dir=$(CURDIR)
 
 ## bench: nbgrader autograde vs autograder grade on a 30-submission class (times, ratio, memory)
 bench: setup
 	$(BIN)/python benchmarks/bench_grade.py
 
 clean:
-	rm -rf build gradebook.db submitted autograded feedback .pytest_cache
+	rm -rf build gradebook.db submitted autograded feedback artifacts .pytest_cache

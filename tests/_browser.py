@@ -1,4 +1,4 @@
-"""Browser-test helpers: a JupyterLab server, headless Chromium, and what a person does in the lab."""
+"""Browser-test helpers: a JupyterLab server, headless Chromium, what a person does in the lab."""
 
 import contextlib
 import json
@@ -42,17 +42,23 @@ LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
 
-# The notebook panel on show, its kernel idle and no cell left queued ([*]).
+# The notebook panel on show, its kernel idle and no cell left queued ([*]). The toolbar's
+# indicator reads idle before any kernel is attached, so the status bar must name the kernel
+# too ("Python 3 (ipykernel) | Idle", not "No Kernel | Initializing").
 _IDLE = """() => {
     const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
     if (!panel) return false;
     const status = panel.querySelector('.jp-Notebook-ExecutionIndicator');
     const prompts = Array.from(panel.querySelectorAll('.jp-InputPrompt'));
-    return status !== null && status.dataset.status === 'idle'
+    const kernel = Array.from(document.querySelectorAll('.jp-StatusBar-TextItem'))
+        .map(item => item.textContent.trim())
+        .some(text => text.endsWith('| Idle') && !text.startsWith('No Kernel'));
+    return kernel && status !== null && status.dataset.status === 'idle'
         && !prompts.some(p => p.textContent.includes('*'));
 }"""
-_QUEUED = """() => Array.from(document.querySelectorAll(
-    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')).some(p => p.textContent.includes('*'))"""
+_QUEUED = """() => Array.from(
+    document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')
+).some(p => p.textContent.includes('*'))"""
 
 
 def find_chromium():
@@ -140,9 +146,8 @@ class LabServer:
         raise TimeoutError(f"jupyter lab did not answer within {timeout} s; see {self.log_path}")
 
     def api(self, path, method="GET"):
-        request = urllib.request.Request(
-            f"{self.url}/api/{path}", method=method, headers={"Authorization": f"token {self.token}"}
-        )
+        headers = {"Authorization": f"token {self.token}"}
+        request = urllib.request.Request(f"{self.url}/api/{path}", method=method, headers=headers)
         with urllib.request.urlopen(request, timeout=30) as response:
             body = response.read()
         return json.loads(body) if body else None
@@ -229,7 +234,8 @@ def code_cell(page, contains):
 
 
 def prompts(page):
-    return [text.strip() for text in code_cells(page).locator(".jp-InputPrompt").all_text_contents()]
+    texts = code_cells(page).locator(".jp-InputPrompt").all_text_contents()
+    return [text.strip() for text in texts]
 
 
 def run_cell(page, cell, timeout=KERNEL):

@@ -1,5 +1,4 @@
-"""JupyterLab in headless Chromium: lessons run clean, widgets respond, the self-check answers,
-the formgrader lists the graded class."""
+"""JupyterLab in Chromium: lessons run clean, widgets react, the self-check answers, grades show."""
 
 import contextlib
 import re
@@ -27,16 +26,22 @@ SIGMOID = (
 CLASS = ["solution", "sigmoid-activation", "no-name", "not-implemented"]
 
 
+class _ScreenshotsLine:
+    """Names the screenshot folder in pytest's closing summary."""
+
+    def pytest_terminal_summary(self, terminalreporter):
+        terminalreporter.write_line(f"browser screenshots: {SCREENSHOTS}")
+
+
 @pytest.fixture(scope="session")
 def screenshots(request):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    yield SCREENSHOTS
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.ensure_newline()
-        reporter.write_line(f"browser screenshots: {SCREENSHOTS}")
-    else:
-        print(f"browser screenshots: {SCREENSHOTS}")
+    for stale in SCREENSHOTS.glob("FAILED-*.png"):
+        stale.unlink()
+    plugins = request.config.pluginmanager
+    if not plugins.has_plugin("browser-screenshots"):
+        plugins.register(_ScreenshotsLine(), "browser-screenshots")
+    return SCREENSHOTS
 
 
 @pytest.fixture(scope="module")
@@ -100,15 +105,19 @@ def test_exercise_run_all_fails_only_on_the_unanswered_stub(student, screenshots
     page, server = student
     lab.open_notebook(page, server, EXERCISE)
     lab.run_all(page)
-    page.screenshot(path=screenshots / "run-all-05_time_to_code-unanswered.png")
     errors = page.locator(lab.STDERR).all_text_contents()
     assert errors, "the stub's NotImplementedError should show"
     assert all("NotImplementedError" in error for error in errors), errors
     assert re.fullmatch(r"\[\d+\]:", lab.prompts(page)[0])  # the imports ran
+    # Run All stops at the first error: the first cell to call model_layers.
+    first_call = lab.code_cell(page, "model_layers(inputs, 3)")
+    assert first_call.locator(lab.STDERR).count() == 1
+    lab.scroll_to_top(first_call)
+    page.screenshot(path=screenshots / "run-all-05_time_to_code-unanswered.png")
 
 
 def test_logit_curve_and_slider(student, screenshots):
-    """03 draws the logit curve as an image; the p slider's arrow key redraws logit(p) and the curve."""
+    """03 draws the logit curve as an image; the p slider's arrow key redraws logit(p) and mark."""
     from playwright.sync_api import expect
 
     page, server = student
@@ -155,10 +164,11 @@ def test_weight_slider_recomputes_the_output(student, screenshots):
     slider.locator(".noUi-handle").focus()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    expect(readout).not_to_have_text(before)
-    expect(result).not_to_have_text(before_result)
+    moved = f"{float(before) + 2 * 0.05:.2f}"  # two steps of the slider's 0.05
+    expect(readout).to_have_text(moved)
     # The new weight appears in y1's worked-out sum: the kernel recomputed it.
-    assert f"y1 = {readout.text_content()}·" in result.text_content()
+    expect(result).to_contain_text(f"y1 = {moved}·")
+    assert result.text_content() != before_result
     page.screenshot(path=screenshots / "weight-sliders-after.png")
 
 
@@ -171,7 +181,7 @@ def test_weight_slider_recomputes_the_output(student, screenshots):
     ids=["correct", "sigmoid"],
 )
 def test_self_check_in_the_exercise(student, screenshots, case, answer, verdict):
-    """Typing an answer and running the imports, answer and check cells shows the check's verdict."""
+    """Typing an answer, then running imports, answer and self-check shows the check's verdict."""
     page, server = student
     lab.open_notebook(page, server, EXERCISE)
     cell = lab.code_cell(page, "def model_layers(")
@@ -191,18 +201,19 @@ def test_self_check_in_the_exercise(student, screenshots, case, answer, verdict)
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """A scratch course with a four-student class graded by `autograder grade`."""
+    """JupyterLab on a scratch course whose four-student class `autograder grade` has graded."""
     from autograder._nbgrader import run_nbgrader
     from autograder.demo import prepare_course
     from autograder.grading import grade
-    from autograder.sample_class import build_class
+    from autograder.sample_class import build_class, register_names
     from autograder.samples import ANSWERS
 
     scratch = tmp_path_factory.mktemp("instructor-lab")
     course = prepare_course(ROOT, scratch / "course")
     run_nbgrader(["generate_assignment", "logits", "--force"], course)
     by_slug = {answer.slug: answer for answer in ANSWERS}
-    roster = build_class(course, [by_slug[slug] for slug in CLASS])
+    roster = build_class(course, [by_slug[slug] for slug in CLASS], timestamps=True)
+    register_names(course, roster)  # as `make demo` does: names in the formgrader's tables
     summary = grade(course, "logits", progress=False)
     assert set(summary.graded) == set(roster), summary.failed
     server = lab.LabServer(course, scratch).start()

@@ -4,17 +4,20 @@ import ctypes
 import errno
 import os
 import pwd
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
-from autograder.sandbox import Limits, capabilities, run_sandboxed
+from autograder.sandbox import ALWAYS_HIDDEN, Limits, capabilities, run_sandboxed
 
 CAPS = capabilities()
 MISSING = "; ".join(CAPS["missing"])
@@ -416,13 +419,31 @@ def access(path):
     return found
 
 
+@pytest.fixture
+def outside_tmp():
+    """A world-readable folder with a file, somewhere the sandbox does not hide by default."""
+
+    def reachable(folder):
+        hidden = any(h == folder or h in folder.parents for h in ALWAYS_HIDDEN)
+        return not hidden and all(p.stat().st_mode & 0o001 for p in folder.parents)
+
+    top = next(c for c in (ROOT / "build", Path("/var/lib")) if reachable(c))
+    top.mkdir(exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="sandbox-test-", dir=top))
+    folder.chmod(0o755)
+    (folder / "notes.txt").write_text("instructor notes\n")
+    (folder / "notes.txt").chmod(0o644)
+    yield folder
+    shutil.rmtree(folder)
+
+
 @needs("mountns")
-def test_an_explicitly_hidden_directory_or_file_outside_tmp_is_out_of_reach(box, root):
-    """A hidden world-readable repository vanishes; a hidden file is unreadable and read-only."""
-    pyproject = root / "pyproject.toml"
-    assert box.run(access, str(pyproject)).result == {"r": "allowed", "a": "EACCES"}
-    hidden_dir = box.run(access, str(pyproject), hide=[root])
-    hidden_file = box.run(access, str(pyproject), hide=[pyproject])
+def test_an_explicitly_hidden_directory_or_file_outside_tmp_is_out_of_reach(box, outside_tmp):
+    """A hidden world-readable folder vanishes; a hidden file is unreadable and read-only."""
+    notes = outside_tmp / "notes.txt"
+    assert box.run(access, str(notes)).result == {"r": "allowed", "a": "EACCES"}
+    hidden_dir = box.run(access, str(notes), hide=[outside_tmp])
+    hidden_file = box.run(access, str(notes), hide=[notes])
     assert hidden_dir.result == {"r": "ENOENT", "a": "EROFS"}
     assert hidden_file.result == {"r": "EACCES", "a": "EROFS"}
 

@@ -176,18 +176,20 @@ def _probe_call(model_layers, step, captured):
     with _captured(captured):
         outputs = model(np.asarray(step["x"], dtype="float32"), training=False)
     call["outputs"] = np.asarray(outputs, dtype="float64").tolist()
-    return call, [id(op) for op in ops]
+    return call, ops
 
 
 def probe(model_layers, plan):
     """Call ``model_layers`` once per plan step on a fresh ``keras.Input``; return plain facts."""
     captured = []
-    calls, op_ids = [], []
+    # Every call's layers stay alive until all are compared: an id is unique only among
+    # live objects, and a freed layer's id is often reused by the next call's new layer.
+    calls, built = [], []
     for step in plan:
-        call, ids = _probe_call(model_layers, step, captured)
+        call, ops = _probe_call(model_layers, step, captured)
         calls.append(call)
-        op_ids.append(ids)
-    seen = [set(ids) for ids in op_ids if ids]
+        built.append(ops)
+    seen = [{id(op) for op in ops} for ops in built if ops]
     shared = any(a & b for i, a in enumerate(seen) for b in seen[i + 1 :])
     output = "".join(captured)
     return {

@@ -144,3 +144,17 @@ def test_layer_built_before_the_checks_is_named_as_reused(tf):
     _, diagnosis, verdicts = grade(model_layers, public_plan())
     assert diagnosis.ids == ["reused-layer"]
     assert score(verdicts) == 0
+
+
+def test_a_correct_answer_is_never_taken_for_a_reused_layer(tf):
+    """Layers freed between calls can share an id; the probe must not call that one layer."""
+    import gc
+
+    from autograder.probe import probe
+
+    def model_layers(inputs, output_size):
+        gc.collect()  # frees the previous call's layers now, so their addresses are reused
+        return tf.keras.layers.Dense(output_size, name="logits")(inputs)
+
+    shared = [seed for seed in range(20) if probe(model_layers, hidden_plan(seed))["shared_layers"]]
+    assert shared == []

@@ -27,6 +27,7 @@ def _warm():
 
     import autograder.checks  # noqa: F401
     import autograder.executor  # noqa: F401
+    import autograder.probe
     import course  # noqa: F401
     import course.data  # noqa: F401
     import course.diagrams  # noqa: F401
@@ -34,6 +35,8 @@ def _warm():
     import course.quiz  # noqa: F401
     import course.selfcheck  # noqa: F401
     import course.widgets  # noqa: F401
+
+    autograder.probe.trust()
 
 
 _warm()
@@ -47,9 +50,13 @@ def take_uid(uid):
 
 
 def _child(cells, plan, seed):
-    """Runs inside the sandbox: execute the notebook, then probe `model_layers` if asked."""
-    from autograder.checks import probe_once
+    """Runs inside the sandbox: execute the notebook, then probe `model_layers` if asked.
+
+    The probe is bound here, before any cell runs, and runs afresh on the grader's plan: not
+    through the cache the notebook's own test cells fill, which the student's code can reach.
+    """
     from autograder.executor import execute_cells
+    from autograder.probe import probe
 
     if seed is not None:
         os.environ["AUTOGRADER_SEED"] = str(seed)
@@ -70,7 +77,7 @@ def _child(cells, plan, seed):
                 for s in plan
             ]
             return {"calls": calls, "shared_layers": False, "captured_output": ""}
-        return probe_once(model_layers, plan)
+        return probe(model_layers, plan)
 
     return execute_cells(cells, after=after)
 

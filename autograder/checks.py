@@ -98,13 +98,17 @@ def grade(model_layers, plan):
     return facts, diagnosis, verdicts(diagnosis)
 
 
-def probe_once(model_layers, plan):
-    """`probe.probe`, remembered for the last few (function, plan) pairs of this process."""
+def probe_once(model_layers, plan, _probe=probe):
+    """`probe.probe`, remembered for the last few (function, plan) pairs of this process.
+
+    ``_probe`` is bound when this module is imported, so rebinding `autograder.checks.probe`
+    later does not swap the probe. The grader's own verdict never reads this cache.
+    """
     key = (id(model_layers), repr(plan))
     cached = _CACHE.get(key)
     if cached is not None and cached[0] is model_layers:
         return cached[1]
-    facts = probe(model_layers, plan)
+    facts = _probe(model_layers, plan)
     while len(_CACHE) >= 4:
         _CACHE.pop(next(iter(_CACHE)))
     _CACHE[key] = (model_layers, facts)

@@ -132,7 +132,10 @@ def _structure(call, x, diagnosis):
     if others or len(dense) > 1:
         names = ", ".join(f"{op['class']} '{op['name']}'" for op in ops)
         diagnosis.add("extra-layers", f"Layers found: {names}.")
-    if target["activation"] != "linear" and not _matches_affine(call, x):
+    # A Keras activation other than linear is a mistake whatever the values; a custom callable
+    # is judged by the values (an identity function is still a linear layer).
+    nonlinear = target.get("known_nonlinear") or not _matches_affine(call, x)
+    if target["activation"] != "linear" and nonlinear:
         diagnosis.add("nonlinear-activation", f"It uses activation '{target['activation']}'.")
     if not target["use_bias"]:
         diagnosis.add("no-bias")

@@ -11,6 +11,7 @@ import random
 import sys
 import tempfile
 import warnings
+from types import SimpleNamespace
 
 PUBLIC_SIZES = ((3, 2), (5, 4))
 _ROWS = 4
@@ -34,6 +35,43 @@ _ACTIVATION_OPS = {
     "softsign",
     "tanh",
 }
+
+
+_TRUSTED = {}
+
+
+def trust():
+    """Take the references the probe relies on, once, before any student code can rebind them.
+
+    The grader's worker calls this when it starts and `course` when a notebook imports
+    TensorFlow, so an answer that later rebinds `np.asarray`, `keras.Model`,
+    `Layer.get_weights` or an activation's `__name__` changes nothing the probe uses.
+    """
+    if not _TRUSTED:
+        import keras
+        import numpy as np
+
+        nonlinear = tuple(
+            (fn, name)
+            for name, fn in sorted(vars(keras.activations).items())
+            if callable(fn)
+            and not isinstance(fn, type)
+            and not name.startswith("_")
+            and name not in {"linear", "get", "serialize", "deserialize"}
+        )
+        _TRUSTED["t"] = SimpleNamespace(
+            asarray=np.asarray,
+            Model=keras.Model,
+            Input=keras.Input,
+            Layer=keras.layers.Layer,
+            Dense=keras.layers.Dense,
+            InputLayer=keras.layers.InputLayer,
+            KerasTensor=keras.KerasTensor,
+            get_weights=keras.layers.Layer.get_weights,
+            linear=keras.activations.linear,
+            nonlinear=nonlinear,
+        )
+    return _TRUSTED["t"]
 
 
 def make_plan(sizes, seed):
@@ -97,30 +135,39 @@ def _captured(sink):
 
 
 def _kind(result, inputs):
-    import keras
-
-    if isinstance(result, keras.Model):
+    t = trust()
+    if isinstance(result, t.Model):
         return "container"
-    if isinstance(result, keras.layers.Layer):
+    if isinstance(result, t.Layer):
         return "layer"
     if isinstance(result, (tuple, list, dict)):
         return "container"
-    if isinstance(result, keras.KerasTensor):
+    if isinstance(result, t.KerasTensor):
         return "inputs" if result is inputs else "keras_tensor"
     return "other"
 
 
-def _describe(op):
-    import keras
+def _activation(fn):
+    """The activation's name, known by identity (a renamed sigmoid is still the sigmoid)."""
+    t = trust()
+    if fn is t.linear:
+        return "linear", False
+    for known, name in t.nonlinear:
+        if fn is known:
+            return name, True
+    return str(getattr(fn, "__name__", repr(fn)))[:100], False
 
+
+def _describe(op):
     facts = {"class": type(op).__name__, "name": str(getattr(op, "name", ""))}
     facts["activation_like"] = facts["class"].lower() in _ACTIVATION_OPS
-    if isinstance(op, keras.layers.Dense):
-        activation = getattr(op, "activation", None)
+    if isinstance(op, trust().Dense):
+        name, known_nonlinear = _activation(getattr(op, "activation", None))
         facts.update(
             dense=True,
             units=int(op.units),
-            activation=getattr(activation, "__name__", repr(activation)),
+            activation=name,
+            known_nonlinear=known_nonlinear,
             use_bias=bool(op.use_bias),
             dtype=str(op.dtype),
         )
@@ -130,12 +177,10 @@ def _describe(op):
 
 
 def _probe_call(model_layers, step, captured):
-    import keras
-    import numpy as np
-
+    t = trust()
     n, k = step["input_size"], step["output_size"]
     call = {"input_size": n, "output_size": k, "error": None}
-    inputs = keras.Input(shape=(n,), name="inputs")
+    inputs = t.Input(shape=(n,), name="inputs")
     try:
         with _captured(captured):
             result = model_layers(inputs, k)
@@ -149,33 +194,33 @@ def _probe_call(model_layers, step, captured):
     call["shape"] = [None if d is None else int(d) for d in result.shape]
     try:
         with _captured(captured):
-            model = keras.Model(inputs, result)
+            model = t.Model(inputs, result)
     except Exception as error:
         call["connected"] = False
         call["connect_error"] = str(error)[:300]
         return call, None
     call["connected"] = True
-    ops = [op for op in model.operations if not isinstance(op, keras.layers.InputLayer)]
+    ops = [op for op in model.operations if not isinstance(op, t.InputLayer)]
     terminal = result._keras_history[0]
     call["ops"] = [_describe(op) for op in ops]
     call["terminal"] = ops.index(terminal) if terminal in ops else None
-    dense = [op for op in ops if isinstance(op, keras.layers.Dense)]
+    dense = [op for op in ops if isinstance(op, t.Dense)]
     target = None
-    if isinstance(terminal, keras.layers.Dense):
+    if isinstance(terminal, t.Dense):
         target = terminal
     elif dense:
         named = [op for op in dense if op.name == "logits"]
         target = (named or dense)[-1]
     if target is not None:
-        weights = target.get_weights()
+        weights = t.get_weights(target)
         call["weights"] = {
             "index": ops.index(target),
-            "kernel": np.asarray(weights[0], dtype="float64").tolist(),
-            "bias": np.asarray(weights[1], dtype="float64").tolist() if len(weights) > 1 else None,
+            "kernel": t.asarray(weights[0], dtype="float64").tolist(),
+            "bias": t.asarray(weights[1], dtype="float64").tolist() if len(weights) > 1 else None,
         }
     with _captured(captured):
-        outputs = model(np.asarray(step["x"], dtype="float32"), training=False)
-    call["outputs"] = np.asarray(outputs, dtype="float64").tolist()
+        outputs = model(t.asarray(step["x"], dtype="float32"), training=False)
+    call["outputs"] = t.asarray(outputs, dtype="float64").tolist()
     return call, ops
 
 

@@ -10,8 +10,16 @@ def import_tensorflow():
     ``TF_CPP_MIN_LOG_LEVEL`` hides most of them, but the CUDA probe logs before TensorFlow's
     logger starts, straight to file descriptor 2; in a notebook that shows as red stderr.
     """
-    if "tensorflow" in sys.modules:
-        return sys.modules["tensorflow"]
+    if "tensorflow" not in sys.modules:
+        _import_quietly()
+    # The self-check's references are taken now, before the notebook's answer cell runs.
+    from autograder.probe import trust
+
+    trust()
+    return sys.modules["tensorflow"]
+
+
+def _import_quietly():
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     sys.stderr.flush()
     saved = os.dup(2)

@@ -170,6 +170,26 @@ ATTACKS = [
         score=6,
     ),
     Attack(
+        "forged-numpy-conversion-and-activation-name",
+        SIGMOID + "import keras, numpy as np\n"
+        "_real = np.asarray\n"
+        "def _as_logits(a, *args, **kwargs):\n"
+        "    v = _real(a, *args, **kwargs)\n"
+        "    return np.log(v) - np.log1p(-v) if type(a).__name__ == 'EagerTensor' else v\n"
+        "np.asarray = _as_logits\n"
+        "keras.activations.sigmoid.__name__ = 'linear'\n",
+        score=6,
+    ),
+    Attack(
+        "swapped-probe",
+        SIGMOID + "import autograder.checks, autograder.probe\n"
+        "_real = autograder.probe.probe\n"
+        "def _right(inputs, output_size):\n"
+        "    return tf.keras.layers.Dense(output_size, name='logits')(inputs)\n"
+        "autograder.checks.probe = autograder.probe.probe = lambda f, plan: _real(_right, plan)\n",
+        score=6,
+    ),
+    Attack(
         "input-transformer-rewrites-tests",
         SIGMOID + "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n",
         score=6,

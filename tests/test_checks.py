@@ -88,14 +88,55 @@ def test_plan_inputs_are_plain_data():
     assert all(type(v) is float for row in plan[0]["x"] for v in row)
 
 
-def test_monkeypatched_numpy_cannot_pass_a_wrong_answer(tf, monkeypatch):
-    """Patching NumPy's comparison helpers does not turn a sigmoid layer into a pass."""
+def _inverting_asarray(real):
+    """An `np.asarray` that turns a sigmoid's outputs back into logits (and so looks linear)."""
+
+    def asarray(a, *args, **kwargs):
+        value = real(a, *args, **kwargs)
+        if type(a).__name__ == "EagerTensor":
+            return np.log(value) - np.log1p(-value)
+        return value
+
+    return asarray
+
+
+def test_rebinding_numpy_and_activation_names_cannot_pass_a_sigmoid(tf, monkeypatch):
+    """A sigmoid layer with NumPy's conversion and the sigmoid's name forged still fails."""
+    import keras
+
+    monkeypatch.setattr(np, "asarray", _inverting_asarray(np.asarray))
     monkeypatch.setattr(np, "allclose", lambda *a, **k: True)
-    monkeypatch.setattr(np, "array_equal", lambda *a, **k: True)
     monkeypatch.setattr(np.testing, "assert_allclose", lambda *a, **k: None)
+    monkeypatch.setattr(keras.activations.sigmoid, "__name__", "linear")
     sigmoid = next(a for a in MISTAKEN if a.slug == "sigmoid-activation")
-    _, _, verdicts = grade(answer_function(sigmoid, tf), public_plan())
+    _, diagnosis, verdicts = grade(answer_function(sigmoid, tf), hidden_plan(SEED))
+    assert "nonlinear-activation" in diagnosis.ids
+    assert not verdicts["single_linear_dense"].passed
     assert not verdicts["output_values"].passed
+
+
+def test_swapping_the_probe_cannot_pass_a_sigmoid(tf, monkeypatch):
+    """Rebinding the probe the checks use (to probe a correct function instead) changes nothing."""
+    import autograder.checks as checks
+    import autograder.probe as probe_module
+
+    correct = answer_function(CORRECT[0], tf)
+    real = probe_module.probe
+    monkeypatch.setattr(checks, "probe", lambda f, plan: real(correct, plan))
+    monkeypatch.setattr(probe_module, "probe", lambda f, plan: real(correct, plan))
+    sigmoid = next(a for a in MISTAKEN if a.slug == "sigmoid-activation")
+    _, diagnosis, _ = grade(answer_function(sigmoid, tf), public_plan())
+    assert "nonlinear-activation" in diagnosis.ids
+
+
+def test_a_custom_identity_activation_is_still_linear(tf):
+    """An activation callable that returns its input unchanged gives logits: full marks."""
+
+    def model_layers(inputs, output_size):
+        return tf.keras.layers.Dense(output_size, activation=lambda v: v, name="logits")(inputs)
+
+    _, diagnosis, verdicts = grade(model_layers, hidden_plan(SEED))
+    assert diagnosis.ids == [] and score(verdicts) == FULL
 
 
 def test_student_output_is_captured_not_leaked(tf, capfd):

@@ -93,7 +93,50 @@ def check_notebook(data, name="notebook"):
         raise Rejected(f"{name} could not be read by nbformat: {error}") from None
 
 
-def _copy_tree(dir_fd, dest, staged, prefix="", depth=0, counter=None):
+def _nbgrader_cells(nb):
+    cells = {}
+    for index, cell in enumerate(nb.cells):
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if isinstance(meta, dict) and meta.get("grade_id"):
+            cells.setdefault(str(meta["grade_id"]), []).append((index, cell))
+    return cells
+
+
+def check_against_release(nb, released, name="notebook"):
+    """Raise `Rejected` if ``nb`` no longer has the released notebook's graded structure.
+
+    Refused: a missing answer cell, a graded cell whose type changed, a cell claiming an
+    nbgrader id the assignment does not have, and an id used twice. Deleted test cells and
+    locked cells are not refused: nbgrader puts them back from the gradebook.
+    """
+    mine, theirs = _nbgrader_cells(nb), _nbgrader_cells(released)
+    for grade_id, found in mine.items():
+        if grade_id not in theirs:
+            raise Rejected(
+                f"{name}: cell {found[0][0]} claims the nbgrader id '{grade_id}', which this "
+                "assignment does not have (an extra graded cell)"
+            )
+        if len(found) > 1:
+            where = ", ".join(str(i) for i, _ in found)
+            raise Rejected(f"{name}: cells {where} all claim the nbgrader id '{grade_id}'")
+    for grade_id, [(_, original)] in theirs.items():
+        meta = original.metadata.nbgrader
+        if grade_id not in mine:
+            if meta.get("solution") and not meta.get("grade"):
+                raise Rejected(
+                    f"{name}: the answer cell '{grade_id}' is missing; copy it back from the "
+                    "released notebook and put your answer in it"
+                )
+            continue
+        index, cell = mine[grade_id][0]
+        if cell.get("cell_type") != original.cell_type:
+            raise Rejected(
+                f"{name}: cell {index} ('{grade_id}') was a {original.cell_type} cell in the "
+                f"released notebook and is now a {cell.get('cell_type')} cell"
+            )
+
+
+def _copy_tree(dir_fd, dest, staged, prefix="", depth=0, counter=None, release_dir=None):
     counter = counter if counter is not None else [0]
     dest.mkdir(parents=True, exist_ok=True)
     for entry in sorted(os.scandir(dir_fd), key=lambda e: e.name):
@@ -109,7 +152,7 @@ def _copy_tree(dir_fd, dest, staged, prefix="", depth=0, counter=None):
                 continue
             sub = os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=dir_fd)
             try:
-                _copy_tree(sub, dest / entry.name, staged, f"{rel}/", depth + 1, counter)
+                _copy_tree(sub, dest / entry.name, staged, f"{rel}/", depth + 1, counter, None)
             finally:
                 os.close(sub)
             continue
@@ -127,7 +170,10 @@ def _copy_tree(dir_fd, dest, staged, prefix="", depth=0, counter=None):
             continue
         if not prefix and entry.name.endswith(".ipynb"):
             try:
-                check_notebook(data, rel)
+                nb = check_notebook(data, rel)
+                released = Path(release_dir or ".") / entry.name
+                if release_dir is not None and released.is_file():
+                    check_against_release(nb, nbformat.read(released, as_version=4), rel)
             except Rejected as error:
                 staged.rejected[entry.name[:-6]] = str(error)
                 continue
@@ -150,7 +196,7 @@ def stage_submission(submitted_root, student, assignment, staging_root, release_
             for part in (student, assignment):
                 fd = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
             try:
-                _copy_tree(fd, dest, staged)
+                _copy_tree(fd, dest, staged, release_dir=release_dir)
             finally:
                 os.close(fd)
         finally:

@@ -42,6 +42,41 @@ def _tamper_tests(nb):
     return nb
 
 
+def _answer_cell(nb):
+    return next(
+        c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "model_layers"
+    )
+
+
+def _drop_answer(nb):
+    nb.cells.remove(_answer_cell(nb))
+    return nb
+
+
+def _answer_as_markdown(nb):
+    nb = _answer(nb, CORRECT)
+    cell = _answer_cell(nb)
+    cell.cell_type = "markdown"
+    cell.pop("outputs", None)
+    cell.pop("execution_count", None)
+    return nb
+
+
+def _extra_graded_cell(nb):
+    nb = _answer(nb, SIGMOID)
+    extra = nbformat.v4.new_code_cell("print('bonus')")
+    extra.metadata["nbgrader"] = {
+        "grade": True,
+        "grade_id": "bonus",
+        "locked": True,
+        "points": 100,
+        "solution": False,
+        "schema_version": 3,
+    }
+    nb.cells.append(extra)
+    return nb
+
+
 ATTACKS = [
     Attack("os-exit", CORRECT + "import os\nos._exit(3)\n", score=0, reason="status 3"),
     Attack("sys-exit-after-answer", CORRECT + "import sys\nsys.exit(1)\n", score=10),
@@ -210,6 +245,29 @@ ATTACKS = [
         "deleted-test-cells-correct",
         notebook=lambda nb: _drop_tests(_answer(nb, CORRECT)),
         score=10,
+    ),
+    Attack(
+        "read-other-students-work",
+        SIGMOID + "import glob\n"
+        "for pattern in ('{course}/submitted/*/*/*.ipynb', '{course}/autograded/*/*/*.ipynb'):\n"
+        "    for path in glob.glob(pattern):\n"
+        "        print('LEAK', path)\n",
+        score=6,
+    ),
+    Attack(
+        "answer-cell-deleted", notebook=_drop_answer, score=0, reason="'model_layers' is missing"
+    ),
+    Attack(
+        "answer-cell-made-markdown",
+        notebook=_answer_as_markdown,
+        score=0,
+        reason="is now a markdown cell",
+    ),
+    Attack(
+        "extra-graded-cell",
+        notebook=_extra_graded_cell,
+        score=0,
+        reason="'bonus', which this assignment does not have",
     ),
     Attack("not-json", notebook=lambda nb: b"{ this is not json", score=0, reason="not valid JSON"),
     Attack(

@@ -43,10 +43,10 @@ check-release: setup
 # Jupyter refuses to run as root (containers, CI images) without --allow-root.
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-## lab: the student notebooks in JupyterLab, on a scratch copy (release/ stays clean)
+## lab: the student notebooks in JupyterLab, on a working copy (release/ stays clean);
+## the copy is made once, so a second `make lab` keeps the student's work
 lab: setup
-	rm -rf build/lab && mkdir -p build/lab
-	cp -r release/logits build/lab/logits
+	test -d build/lab/logits || { mkdir -p build/lab && cp -r release/logits build/lab/logits; }
 	$(BIN)/jupyter lab $(LAB_FLAGS) --notebook-dir=build/lab/logits
 
 ## instructor: JupyterLab on the course root, nbgrader's formgrader under Nbgrader → Formgrader

@@ -4,7 +4,6 @@ import contextlib
 import json
 import os
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -62,20 +61,7 @@ _QUEUED = """() => Array.from(
 
 
 def find_chromium():
-    """Debian's Chromium, installed with apt-get if missing and we are root; else None."""
-    if Path(CHROMIUM).exists():
-        return CHROMIUM
-    apt = shutil.which("apt-get")
-    if apt and os.geteuid() == 0:
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        with contextlib.suppress(subprocess.SubprocessError, OSError):
-            subprocess.run([apt, "update"], env=env, capture_output=True, timeout=600)
-            subprocess.run(
-                [apt, "install", "-y", "--no-install-recommends", "chromium"],
-                env=env,
-                capture_output=True,
-                timeout=900,
-            )
+    """Debian's Chromium (`.ci/run` installs it with apt-get), or None."""
     return CHROMIUM if Path(CHROMIUM).exists() else None
 
 

@@ -70,3 +70,10 @@ def graded_both_ways(workdir, answers, extra=None):
         ours_results=read_results(ours),
         summary=summary,
     )
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Name the browser tests' screenshot folder (printed by the controller, also under xdist)."""
+    screenshots = ROOT / "artifacts" / "screenshots"
+    if screenshots.is_dir() and any(screenshots.glob("*.png")):
+        terminalreporter.write_line(f"browser screenshots: {screenshots}")

@@ -209,6 +209,47 @@ MISTAKEN = [
         "units-not-int",
     ),
     Answer(
+        "numpy-units",
+        _fn(
+            "    return tf.keras.layers.Dense(np.int64(output_size), name='logits')(inputs)",
+            prelude="import numpy as np",
+        ),
+        "units-not-int",
+    ),
+    Answer(
+        "tf1-compat-layers-dense",
+        _fn("    return tf.compat.v1.layers.dense(inputs, output_size, name='logits')"),
+        "tf1-layers-api",
+    ),
+    Answer(
+        "returns-sequential",
+        _fn("    return tf.keras.Sequential([tf.keras.layers.Dense(output_size, name='logits')])"),
+        "returns-container",
+    ),
+    Answer(
+        "sigmoid-function-after",
+        _fn(
+            "    logits = tf.keras.layers.Dense(output_size, name='logits')(inputs)\n"
+            "    return tf.keras.activations.sigmoid(logits)"
+        ),
+        "activation-after",
+    ),
+    Answer(
+        "shifted-output",
+        _fn("    return tf.keras.layers.Dense(output_size, name='logits')(inputs) + 1.0"),
+        "modified-output",
+    ),
+    Answer(
+        "one-unit-too-many",
+        _fn("    return tf.keras.layers.Dense(output_size + 1, name='logits')(inputs)"),
+        "wrong-shape",
+    ),
+    Answer(
+        "returns-concrete-tensor",
+        _fn("    return tf.zeros((1, output_size))"),
+        "not-symbolic",
+    ),
+    Answer(
         "not-implemented",
         _fn("    # YOUR CODE HERE\n    raise NotImplementedError()"),
         "not-implemented",

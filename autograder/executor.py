@@ -195,7 +195,7 @@ def _ensure_error_shown(recorder, outcome):
     )
 
 
-def execute_cells(cells, *, cell_output_limit=1 << 20, total_output_limit=8 << 20, after=None):
+def execute_cells(cells, *, cell_output_limit=1 << 20, total_output_limit=2 << 20, after=None):
     """Run ``cells`` (nbformat cell dicts) in order; return ``{"cells": [...], "after": ...}``.
 
     Each entry of ``cells`` in the result is ``{"index", "execution_count", "outputs"}`` for a code

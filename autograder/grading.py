@@ -198,7 +198,74 @@ def _record_failure_comments(db_url, assignment, student, reason):
         gradebook.db.commit()
 
 
-def _valid_record(record):
+def _valid_outputs(cells):
+    """True if every replayed cell is a code cell nbformat accepts, with outputs nbgrader reads."""
+    from nbformat import ValidationError, from_dict, validate
+    from nbformat.v4 import new_notebook
+
+    nb = new_notebook()
+    for cell in cells:
+        count = cell.get("execution_count")
+        if count is not None and (type(count) is not int or count < 0):
+            return False
+        for output in cell["outputs"]:
+            if output.get("output_type") == "execute_result" and not isinstance(
+                output.get("data", {}).get("text/plain", ""), (str, list)
+            ):
+                return False
+        nb.cells.append(
+            from_dict(
+                {
+                    "cell_type": "code",
+                    "id": f"c{len(nb.cells)}",
+                    "metadata": {},
+                    "source": "",
+                    "execution_count": count,
+                    "outputs": cell["outputs"],
+                }
+            )
+        )
+    try:
+        validate(nb)
+    except ValidationError:
+        return False
+    return True
+
+
+def _number(value):
+    return type(value) in (int, float)
+
+
+def _valid_facts(facts, plan):
+    """True if ``facts`` answer the grader's ``plan``: one call per step, the sizes it asked for,
+    outputs with a row per input row, and nothing the judge cannot read."""
+    from autograder.judge import diagnose
+
+    calls = facts.get("calls") if isinstance(facts, dict) else None
+    if not isinstance(calls, list) or len(calls) != len(plan):
+        return False
+    for call, step in zip(calls, plan, strict=True):
+        if not isinstance(call, dict) or "error" not in call:
+            return False
+        if (call.get("input_size"), call.get("output_size")) != (
+            step["input_size"],
+            step["output_size"],
+        ):
+            return False
+        if call["error"] is None and call.get("kind") == "keras_tensor" and call.get("connected"):
+            outputs = call.get("outputs")
+            if not isinstance(outputs, list) or len(outputs) != len(step["x"]):
+                return False
+            if not all(isinstance(r, list) and all(map(_number, r)) for r in outputs):
+                return False
+    try:
+        diagnose(facts, plan)
+    except Exception:
+        return False
+    return True
+
+
+def _valid_record(record, plan=None):
     cells = record.get("cells")
     if not isinstance(cells, list):
         return False
@@ -209,6 +276,10 @@ def _valid_record(record):
             return False
         if not all(isinstance(o, dict) and "output_type" in o for o in cell["outputs"]):
             return False
+    if not _valid_outputs(cells):
+        return False
+    if plan is not None:
+        return _valid_facts(record.get("facts"), plan)
     return record.get("facts") is None or isinstance(record["facts"], dict)
 
 
@@ -304,6 +375,9 @@ def _grade(warm, started, *, course_dir, assignment, students, force, timeout, m
         "wall_seconds": float(timeout),
         "cpu_seconds": int(timeout) + 1,
         "memory_bytes": int(memory_mb) << 20,
+        # The notebook keeps at most 2 MiB of outputs; as JSON, escapes can make that up to
+        # 12 times larger. The cap stops a flood, never a notebook the executor kept.
+        "output_bytes": 32 << 20,
     }
     tasks = []
     engine = _shared_engine()
@@ -358,8 +432,14 @@ def _grade(warm, started, *, course_dir, assignment, students, force, timeout, m
     def finish(student):
         result = api.autograde(assignment, student, force=True, create=True)
         if not result["success"]:
-            summary.failed[student] = "nbgrader could not record the grade: " + _cause(result)
-            return
+            # Record a 0 with the cause rather than no grade: replay the run as stopped.
+            cause = "nbgrader could not record the grade: " + _cause(result)
+            for key in [k for k in ReplayExecute.records if k[0] == student]:
+                ReplayExecute.records[key] = {"status": "crashed", "reason": cause}
+            result = api.autograde(assignment, student, force=True, create=True)
+            if not result["success"]:
+                summary.failed[student] = cause
+                return
         reasons = [
             record["reason"]
             for (owner, _), record in ReplayExecute.records.items()
@@ -421,7 +501,7 @@ def _run_all(warm, tasks, on_record):
                 record = {"status": "crashed", "reason": "the grading worker died twice"}
             except Exception as error:  # the submission scores 0 with the reason
                 record = {"status": "crashed", "reason": f"the grading worker failed: {error!r}"}
-            on_record(task, _checked(record))
+            on_record(task, _checked(record, task.get("plan")))
         remaining = retry
         if retry:
             if pool is not first:
@@ -442,9 +522,13 @@ def _cause(result):
     return causes[-1] if causes else "unknown error (see nbgrader's log)"
 
 
-def _checked(record):
-    if record.get("status") == "ok" and not _valid_record(record):
-        return {"status": "crashed", "reason": "the notebook's run returned malformed results"}
+def _checked(record, plan=None):
+    if record.get("status") == "ok" and not _valid_record(record, plan):
+        return {
+            "status": "crashed",
+            "reason": "the notebook's run returned malformed results (its cells' outputs or "
+            "the report on its layer were missing, broken or not what the grader asked for)",
+        }
     return record
 
 

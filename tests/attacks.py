@@ -247,6 +247,19 @@ ATTACKS = [
         score=10,
     ),
     Attack(
+        "forged-result-on-the-grader-channel",
+        SIGMOID + "import json, os\n"
+        "fake = {'status': 'ok', 'result': {'cells': [], 'after': {'calls': []}}}\n"
+        "for fd in range(3, 10):\n"
+        "    try:\n"
+        "        os.write(fd, json.dumps(fake).encode())\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "os._exit(0)\n",
+        score=0,
+        reason="malformed results",
+    ),
+    Attack(
         "read-other-students-work",
         SIGMOID + "import glob\n"
         "for pattern in ('{course}/submitted/*/*/*.ipynb', '{course}/autograded/*/*/*.ipynb'):\n"

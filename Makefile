@@ -53,7 +53,7 @@ lab: setup
 instructor: setup
 	$(BIN)/jupyter lab $(LAB_FLAGS) --notebook-dir=$(CURDIR)
 
-## bench: nbgrader autograde vs autograder grade on a 30-submission class (times, ratio, memory)
+## bench: nbgrader autograde vs autograder grade on a 60-submission class (times, ratio, memory)
 bench: setup
 	$(BIN)/python benchmarks/bench_grade.py
 

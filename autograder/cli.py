@@ -49,6 +49,7 @@ def _grade(args):
         progress=not args.quiet,
         warm_pool=warm_pool,
         started=started,
+        seed=args.seed,
     )
     print_summary(summary)
     return 0
@@ -124,6 +125,12 @@ def parser():
     )
     sub.add_argument(
         "--memory", type=int, default=2048, metavar="MB", help="memory limit per submission"
+    )
+    sub.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="seed of the hidden checks' sizes (default: $AUTOGRADER_SEED, else random)",
     )
     sub.add_argument("--quiet", action="store_true", help="no progress bar")
     sub.set_defaults(run=_grade)

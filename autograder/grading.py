@@ -299,8 +299,13 @@ def grade(
     log=print,
     warm_pool=None,
     started=None,
+    seed=None,
 ):
-    """Grade every (or each named) student's submission of ``assignment``; return a `Summary`."""
+    """Grade every (or each named) student's submission of ``assignment``; return a `Summary`.
+
+    ``seed`` fixes the hidden checks' sizes (default: ``AUTOGRADER_SEED`` if set, else random),
+    so a run can be reproduced.
+    """
     started = started or time.perf_counter()
     # The warm workers start first: they import TensorFlow while this process reads the
     # gradebook and stages the submissions. The CLI starts them before its own imports.
@@ -317,6 +322,7 @@ def grade(
             memory_mb=memory_mb,
             progress=progress,
             log=log,
+            seed=seed,
         )
         return _grade(warm, started, **options)
     finally:
@@ -343,7 +349,10 @@ def _grade(warm, started, *, course_dir, assignment, students, force, timeout, m
     autograded = Path(coursedir.format_path(coursedir.autograded_directory, ".", ".")).resolve()
     release_dir = Path(coursedir.format_path(coursedir.release_directory, ".", assignment))
     summary = Summary(max_score=max_score, sandbox_uids=list(warm.uids))
-    summary.seed = random.SystemRandom().randrange(2**31)
+    seed = how.get("seed")
+    if seed is None and os.environ.get("AUTOGRADER_SEED"):
+        seed = int(os.environ["AUTOGRADER_SEED"])
+    summary.seed = random.SystemRandom().randrange(2**31) if seed is None else int(seed)
     plan = hidden_plan(summary.seed)
 
     available = sorted(p.name for p in submitted.iterdir()) if submitted.is_dir() else []

@@ -8,13 +8,20 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from course._inputs import init_inputs  # noqa: E402
 from course.selfcheck import check_model_layers  # noqa: E402
 
+_SUBMODULES = {"data", "diagrams", "plots", "quiz", "widgets"}
+
 
 def __getattr__(name):
-    # `from course import tf` gives TensorFlow, imported quietly and only when asked for.
+    # `from course import tf` gives TensorFlow, imported quietly and only when asked for;
+    # `course.plots` and the other submodules are imported on first use.
     if name == "tf":
         from course._tf import import_tensorflow
 
         return import_tensorflow()
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"course.{name}")
     raise AttributeError(f"module 'course' has no attribute {name!r}")
 
 

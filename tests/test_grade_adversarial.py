@@ -179,10 +179,14 @@ def test_rejected_notebook_reason_reaches_the_gradebook(attacked):
 
 
 def test_rerun_is_idempotent_and_force_regrades(attacked):
-    """A second run skips graded work and changes nothing; --force regrades the named student."""
+    """A second run skips graded work; --force regrades the named student, with a given seed."""
     course = attacked["course"]
     again = grade(course, progress=False, timeout=TIMEOUT)
     assert again.graded == {} and len(again.skipped) == len(ATTACKS) + 1
-    forced = grade(course, students=["output-flood"], force=True, progress=False, timeout=TIMEOUT)
-    assert forced.graded == {"output-flood": 10}
+    forced = grade(
+        course, students=["output-flood"], force=True, progress=False, timeout=TIMEOUT, seed=777
+    )
+    assert forced.graded == {"output-flood": 10} and forced.seed == 777
+    graded = course / "autograded" / "output-flood" / "logits" / EXERCISE
+    assert "hidden checks: seed 777," in graded.read_text()
     assert read_results(course)["bystander"].score == 10

@@ -107,3 +107,13 @@ def test_environment_yml_matches_pyproject(root):
     assert _requirement_names(pip) == _requirement_names(project["dependencies"])
     python = next(d for d in environment["dependencies"] if str(d).startswith("python="))
     assert python == "python=3.11"
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.startswith("source_notebooks")])
+def test_each_notebook_opens_with_goals_draws_with_course_and_ends_with_a_quiz(path, root):
+    """Goals first; at least one figure drawn by `course`; a quiz among the closing cells."""
+    nb = nbformat.read(root / path, as_version=4)
+    assert nb.cells[0].cell_type == "markdown" and "**Goals.**" in nb.cells[0].source
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert any(re.search(r"\b(diagrams|plots|widgets)\.\w+\(", source) for source in code)
+    assert any("quiz.ask(" in source for source in code[-4:])

@@ -51,7 +51,8 @@ def output_html(output):
             text = text[:_MAX_TEXT] + f"\n[... {len(text) - _MAX_TEXT} more characters]"
         return f"<pre>{html.escape(text)}</pre>"
     if kind == "error":
-        return f"<pre>{html.escape(output.get('ename', 'Error'))}</pre>"
+        text = f"{output.get('ename', 'Error')}: {_text(output.get('evalue', ''))}"
+        return f"<pre>{html.escape(text[:_MAX_TEXT])}</pre>"
     data = output.get("data", {})
     for mime in ("image/png", "image/jpeg"):
         if mime in data:

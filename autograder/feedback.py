@@ -46,9 +46,9 @@ Every check scored 0. Fix this first; then run your notebook top to bottom befor
 {% endif %}
 {% if unexplained %}
 <p>Other failed checks: {{ unexplained }}.
-Run the public tests in your notebook to see them fail.</p>
+Run your notebook top to bottom and read the error each of those test cells shows.</p>
 {% endif %}
-<h2>Your code</h2>
+<h2>Your code and its outputs</h2>
 {% for answer in answers %}
 {{ answer.code }}
 {% for output in answer.outputs %}<div class="output">{{ output }}</div>{% endfor %}

@@ -172,8 +172,24 @@ def _assignment_info(db_url, assignment):
         return notebooks, found.max_score
 
 
-def _sandbox_paths(course_dir, scratch):
-    hide = [Path(course_dir), Path(scratch)]
+def _course_paths(coursedir, config):
+    """Where nbgrader_config.py puts the course's data: each hidden even if outside the root."""
+    from sqlalchemy.engine import make_url
+
+    places = [
+        coursedir.format_path(getattr(coursedir, f"{step}_directory"), ".", ".")
+        for step in ("source", "release", "submitted", "autograded", "feedback")
+    ]
+    url = make_url(coursedir.db_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        places.append(url.database)
+    exchange = config.get("Exchange", {}).get("root", "/srv/nbgrader/exchange")
+    places.append(exchange)
+    return [Path(p).resolve() for p in places if Path(p).exists()]
+
+
+def _sandbox_paths(course_dir, scratch, extra=()):
+    hide = [Path(course_dir), Path(scratch), *extra]
     home = Path.home()
     if home != Path("/"):
         hide.append(home)
@@ -383,7 +399,7 @@ def _grade(warm, started, *, course_dir, assignment, students, force, timeout, m
     staging.mkdir()
     sandboxes.mkdir(mode=0o711)
     os.chmod(sandboxes, 0o711)
-    hide, readonly = _sandbox_paths(course_dir, scratch)
+    hide, readonly = _sandbox_paths(course_dir, scratch, _course_paths(coursedir, config))
     limits = {
         "wall_seconds": float(timeout),
         "cpu_seconds": int(timeout) + 1,

@@ -85,11 +85,17 @@ def _cell_details(cell, notebook, grade):
 
 
 def _answer_cells(nb):
-    return [
-        {"source": c.source, "outputs": list(c.get("outputs", [])), "cell_type": c.cell_type}
-        for c in nb.cells
-        if c.metadata.get("nbgrader", {}).get("solution")
-    ]
+    """The student's own work: answer cells, and the code cells they ran that are not tests."""
+    cells = []
+    for c in nb.cells:
+        meta = c.metadata.get("nbgrader", {})
+        own = meta.get("solution") or (
+            c.cell_type == "code" and not meta.get("grade") and not meta.get("locked")
+        )
+        if own:
+            outputs = list(c.get("outputs", []))
+            cells.append({"source": c.source, "outputs": outputs, "cell_type": c.cell_type})
+    return cells
 
 
 def read_results(course_dir, assignment=ASSIGNMENT):

@@ -69,8 +69,47 @@ def _fmt(value):
     return "–" if value is None else f"{value:g}"
 
 
-def render(result, assignment):
-    """The feedback page for one `results.StudentResult`, as an HTML string."""
+REMOVED = "[a line of the hidden tests was removed here]"
+
+
+def _scrub_text(text, hidden):
+    lines = text.splitlines(keepends=True)
+    kept = [REMOVED + "\n" if any(h in line for h in hidden) else line for line in lines]
+    return "".join(kept)
+
+
+def scrub(output, hidden):
+    """A copy of ``output`` with every line that quotes a hidden-test line replaced.
+
+    A submission can find the test cells' text in its own memory and print it; its printed
+    output must not carry that text to the student.
+    """
+    if not hidden:
+        return output
+    clean = dict(output)
+    for key in ("text", "evalue"):
+        if key in clean:
+            value = clean[key]
+            clean[key] = _scrub_text(
+                "".join(value) if isinstance(value, list) else str(value), hidden
+            )
+    if "data" in clean:
+        data = dict(clean["data"])
+        for mime in ("text/plain", "text/markdown", "text/latex"):
+            if mime in data:
+                value = data[mime]
+                text = "".join(value) if isinstance(value, list) else str(value)
+                data[mime] = _scrub_text(text, hidden)
+        data.pop("text/html", None)
+        clean["data"] = data
+    return clean
+
+
+def render(result, assignment, hidden=frozenset()):
+    """The feedback page for one `results.StudentResult`, as an HTML string.
+
+    ``hidden``: the hidden tests' lines, removed from any output that quotes them.
+    """
     affected = {}
     for detail in result.details:
         for mistake in detail.mistakes:
@@ -109,7 +148,7 @@ def render(result, assignment):
         answers=[
             {
                 "code": Markup(code_html(a["source"])) if a["cell_type"] == "code" else a["source"],
-                "outputs": [Markup(output_html(o)) for o in a["outputs"]],
+                "outputs": [Markup(output_html(scrub(o, hidden))) for o in a["outputs"]],
             }
             for a in result.answers
         ],
@@ -146,10 +185,20 @@ def leaked_lines(pages, source_dir):
     return found
 
 
+def _source_folder(course_dir, assignment):
+    from nbgrader.coursedir import CourseDirectory
+
+    from autograder.grading import load_config
+
+    coursedir = CourseDirectory(config=load_config(course_dir))
+    return Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
+
+
 def write_feedback(course_dir=".", assignment=ASSIGNMENT, students=None):
     """Write ``feedback/{student}/{assignment}/feedback.html`` for each graded student."""
     course_dir = Path(course_dir)
     results = read_results(course_dir, assignment)
+    hidden = hidden_test_lines(_source_folder(course_dir, assignment))
     written = []
     for student, result in sorted(results.items()):
         if students and student not in students:
@@ -157,7 +206,7 @@ def write_feedback(course_dir=".", assignment=ASSIGNMENT, students=None):
         folder = course_dir / "feedback" / student / assignment
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "feedback.html"
-        path.write_text(render(result, assignment), encoding="utf-8")
+        path.write_text(render(result, assignment, hidden), encoding="utf-8")
         written.append(path)
     missing = sorted(set(students or ()) - set(results))
     if missing:

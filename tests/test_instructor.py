@@ -6,6 +6,7 @@ import subprocess
 import sys
 from collections import Counter
 
+import nbformat
 import pytest
 from conftest import ROOT
 
@@ -27,12 +28,29 @@ HOSTILE_PRINT = Answer(
     "print('<script>alert(1)</script><img src=x onerror=alert(2)>')",
 )
 
+# Finds the test cells (hidden tests included) in its own process's memory and prints them.
+PRINTS_HIDDEN_TESTS = Answer(
+    "prints-hidden-tests",
+    "def model_layers(inputs, output_size):\n"
+    "    return tf.keras.layers.Dense(output_size, name='logits')(inputs)\n"
+    "import gc\n"
+    "for found in gc.get_objects():\n"
+    "    if isinstance(found, dict) and 'hidden_check(' in str(found.get('source', '')):\n"
+    "        print(found['source'])",
+)
+
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     course = prepare_course(ROOT, tmp_path_factory.mktemp("instructor") / "course")
     run_nbgrader(["generate_assignment", "logits", "--force"], course)
-    answers = [*ANSWERS, *DISRUPTIVE, Answer("not-a-notebook", None, "rejected"), HOSTILE_PRINT]
+    answers = [
+        *ANSWERS,
+        *DISRUPTIVE,
+        Answer("not-a-notebook", None, "rejected"),
+        HOSTILE_PRINT,
+        PRINTS_HIDDEN_TESTS,
+    ]
     roster = build_class(course, answers, timestamps=True)
     grade(course, "logits", progress=False, timeout=20)
     pages = write_feedback(course, "logits")
@@ -62,6 +80,28 @@ def test_no_hidden_test_line_in_any_feedback(course):
     hidden = hidden_test_lines(course["course"] / "source_notebooks" / "logits")
     assert len(hidden) >= 5
     assert leaked_lines(course["pages"], course["course"] / "source_notebooks" / "logits") == set()
+
+
+def test_hidden_tests_printed_from_memory_stay_out_of_feedback(course):
+    """A submission that prints the test cells it finds in memory: graded notebook has them,
+    its feedback page does not (the lines are replaced by a note)."""
+    from autograder.feedback import REMOVED
+
+    student = course["by_slug"]["prints-hidden-tests"]
+    graded = course["course"] / "autograded" / student / "logits" / "05_time_to_code.ipynb"
+    hidden = hidden_test_lines(course["course"] / "source_notebooks" / "logits")
+    cells = nbformat.read(graded, as_version=4).cells
+    printed = "".join(o.get("text", "") for c in cells for o in c.get("outputs", []))
+    assert any(line in printed for line in hidden), "the attack found nothing to print"
+    page = _page(course, student)
+    assert REMOVED in page
+    assert (
+        leaked_lines(
+            [course["course"] / "feedback" / student / "logits" / "feedback.html"],
+            course["course"] / "source_notebooks" / "logits",
+        )
+        == set()
+    )
 
 
 def test_feedback_names_the_mistake_fix_and_shows_own_code(course):
@@ -95,9 +135,13 @@ def test_report_counts_mistakes_and_checks(course):
     results = read_results(course["course"])
     counts = Counter(m for r in results.values() for m in r.mistakes)
     expected = Counter(a.mistake for a in course["roster"].values() if a.mistake)
+    stopped_kinds = {"crash", "timeout", "rejected"}  # no verdict: the run was stopped
     for mistake, students in expected.items():
-        if mistake not in {"crash", "timeout"}:  # runs the sandbox stopped: no verdict
+        if mistake not in stopped_kinds:
             assert counts[mistake] >= students, mistake
+    for student, answer in course["roster"].items():
+        if answer.mistake in stopped_kinds:
+            assert results[student].stopped, student
     for mistake, count in counts.items():
         row = re.search(
             rf"<strong>{re.escape(mistake)}</strong>.*?<td class=\"num\">(\d+)</td>", page, re.S

@@ -6,6 +6,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 from nbgrader.plugins import CsvExportPlugin
 
+from autograder._nbgrader import course_directory
 from autograder.release import ASSIGNMENT
 from autograder.results import read_results
 
@@ -32,7 +33,7 @@ def export(course_dir=".", assignment=ASSIGNMENT, out_dir=None):
     out_dir = Path(out_dir or course_dir / "reports" / assignment)
     out_dir.mkdir(parents=True, exist_ok=True)
     grades, checks = out_dir / "grades.csv", out_dir / "checks.csv"
-    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
+    with Gradebook(course_directory(course_dir).db_url) as gradebook:
         gradebook.find_assignment(assignment)
         plugin = CsvExportPlugin(to=str(grades), assignment=[assignment])
         plugin.export(gradebook)

@@ -12,6 +12,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from autograder._html import ENV, STYLE, code_html, output_html
+from autograder._nbgrader import course_directory, step_folder
 from autograder.checks import CHECKS
 from autograder.mistakes import MISTAKES
 from autograder.release import ASSIGNMENT
@@ -185,25 +186,17 @@ def leaked_lines(pages, source_dir):
     return found
 
 
-def _source_folder(course_dir, assignment):
-    from nbgrader.coursedir import CourseDirectory
-
-    from autograder.grading import load_config
-
-    coursedir = CourseDirectory(config=load_config(course_dir))
-    return Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
-
-
 def write_feedback(course_dir=".", assignment=ASSIGNMENT, students=None):
     """Write ``feedback/{student}/{assignment}/feedback.html`` for each graded student."""
     course_dir = Path(course_dir)
     results = read_results(course_dir, assignment)
-    hidden = hidden_test_lines(_source_folder(course_dir, assignment))
+    coursedir = course_directory(course_dir)
+    hidden = hidden_test_lines(step_folder(coursedir, "source", ".", assignment))
     written = []
     for student, result in sorted(results.items()):
         if students and student not in students:
             continue
-        folder = course_dir / "feedback" / student / assignment
+        folder = step_folder(coursedir, "feedback", student, assignment)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "feedback.html"
         path.write_text(render(result, assignment, hidden), encoding="utf-8")

@@ -7,7 +7,6 @@ warm worker, in parallel; (3) for each student, run nbgrader's Autograde convert
 """
 
 import contextlib
-import functools
 import os
 import random
 import re
@@ -27,8 +26,8 @@ sys.modules.setdefault("rfc3987_syntax", None)
 
 import nbformat  # noqa: E402
 from traitlets.config import Config  # noqa: E402
-from traitlets.config.loader import PyFileConfigLoader  # noqa: E402
 
+from autograder._nbgrader import course_directory, load_config, sqlite_path  # noqa: E402, F401
 from autograder._pool import new_pool, run_task, start_pool  # noqa: E402
 from autograder.probe import hidden_plan  # noqa: E402
 from autograder.replay import ReplayExecute, source_digest  # noqa: E402
@@ -65,16 +64,6 @@ class Summary:
         return 60.0 * done / busy if busy > 0 else 0.0
 
 
-def load_config(course_dir):
-    """nbgrader's configuration for ``course_dir``, from its nbgrader_config.py if present."""
-    course_dir = Path(course_dir).resolve()
-    config = Config()
-    if (course_dir / "nbgrader_config.py").is_file():
-        config = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
-    config.CourseDirectory.root = str(course_dir)
-    return config
-
-
 @contextlib.contextmanager
 def _shared_engine():
     """Make nbgrader's per-notebook bookkeeping cheap while grading, without changing it.
@@ -87,14 +76,19 @@ def _shared_engine():
     """
     import jsonschema
     import nbgrader.api as api
+    from sqlalchemy import event
 
     original_engine, original_create_all = api.create_engine, api.Base.metadata.create_all
     original_validate = jsonschema.validate
-    engines = functools.lru_cache(maxsize=None)(original_engine)
-    created, validators = set(), {}
+    engines, created, validators = {}, set(), {}
 
     def create_engine(url, **kwargs):
-        return engines(url, **dict(sorted(kwargs.items())))
+        key = (str(url), repr(sorted(kwargs.items())))
+        if key not in engines:
+            engines[key] = original_engine(url, **kwargs)
+            if engines[key].dialect.name == "sqlite":
+                event.listen(engines[key], "connect", _write_ahead)
+        return engines[key]
 
     def create_all(bind=None, **kwargs):
         if id(bind) not in created:
@@ -120,7 +114,45 @@ def _shared_engine():
     finally:
         api.create_engine, api.Base.metadata.create_all = original_engine, original_create_all
         jsonschema.validate = original_validate
-        engines.cache_clear()
+        for engine in engines.values():
+            engine.dispose()
+
+
+def _write_ahead(connection, _record):
+    # In write-ahead-log mode SQLite stays consistent without a sync per commit ("synchronous
+    # NORMAL"): nbgrader commits ~25 times per submission, and each sync cost ~3.5 ms here.
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@contextlib.contextmanager
+def _write_ahead_log(db_url):
+    """Keep a SQLite gradebook in write-ahead-log mode while grading, then restore its mode.
+
+    nbgrader's other commands read and write the gradebook either way; switching back needs
+    no other connection open, so if the formgrader holds one the gradebook simply stays in WAL
+    mode, which SQLite and nbgrader handle as well.
+    """
+    import sqlite3
+
+    path = sqlite_path(db_url)
+    if path is None or not path.exists():
+        yield
+        return
+    with contextlib.closing(sqlite3.connect(path, timeout=30)) as connection:
+        previous = connection.execute("PRAGMA journal_mode").fetchone()[0]
+        connection.execute("PRAGMA journal_mode=WAL")
+    try:
+        yield
+    finally:
+        if previous.lower() != "wal":
+            with (
+                contextlib.suppress(sqlite3.Error),
+                contextlib.closing(sqlite3.connect(path, timeout=5)) as connection,
+            ):
+                connection.execute(f"PRAGMA journal_mode={previous}")
 
 
 def _sanitise(nb, config, db_url, assignment, notebook, student):
@@ -174,15 +206,17 @@ def _assignment_info(db_url, assignment):
 
 def _course_paths(coursedir, config):
     """Where nbgrader_config.py puts the course's data: each hidden even if outside the root."""
-    from sqlalchemy.engine import make_url
-
     places = [
         coursedir.format_path(getattr(coursedir, f"{step}_directory"), ".", ".")
         for step in ("source", "release", "submitted", "autograded", "feedback")
     ]
-    url = make_url(coursedir.db_url)
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        places.append(url.database)
+    database = sqlite_path(coursedir.db_url)
+    if database is not None:
+        # SQLite keeps recent writes in files beside the database (-wal, -shm, -journal) that
+        # come and go while grading: hide the folder that holds them all.
+        folder = database.resolve().parent
+        siblings = [f"{database}{suffix}" for suffix in ("", "-wal", "-shm", "-journal")]
+        places += siblings if folder == Path(folder.anchor) else [folder]
     exchange = config.get("Exchange", {}).get("root", "/srv/nbgrader/exchange")
     places.append(exchange)
     return [Path(p).resolve() for p in places if Path(p).exists()]
@@ -340,7 +374,8 @@ def grade(
             log=log,
             seed=seed,
         )
-        return _grade(warm, started, **options)
+        with _write_ahead_log(course_directory(course_dir).db_url):
+            return _grade(warm, started, **options)
     finally:
         warm.pool.shutdown(wait=True, cancel_futures=True)
 
@@ -355,9 +390,10 @@ def _grade(warm, started, *, course_dir, assignment, students, force, timeout, m
     config = load_config(course_dir)
     coursedir = CourseDirectory(config=config)
     db_url = coursedir.db_url
-    if not (course_dir / "gradebook.db").exists() and db_url.startswith("sqlite"):
+    database = sqlite_path(db_url)
+    if database is not None and not database.exists():
         raise FileNotFoundError(
-            f"no gradebook in {course_dir}: run `autograder release` (nbgrader "
+            f"no gradebook at {database}: run `autograder release` (nbgrader "
             "generate_assignment) before grading"
         )
     notebooks, max_score = _assignment_info(db_url, assignment)
@@ -408,47 +444,29 @@ def _grade(warm, started, *, course_dir, assignment, students, force, timeout, m
         # 12 times larger. The cap stops a flood, never a notebook the executor kept.
         "output_bytes": 32 << 20,
     }
-    tasks = []
-    engine = _shared_engine()
-    engine.__enter__()
-    for student in todo:
-        staged = stage_submission(submitted, student, assignment, staging, release_dir)
-        if staged.notes:
-            summary.notes[student] = staged.notes
-        for name, has_answer in notebooks.items():
-            path = staged.folder / f"{name}.ipynb"
-            if not path.exists():
-                continue
-            if name in staged.rejected:
-                ReplayExecute.records[(student, name)] = {
-                    "status": "rejected",
-                    "reason": f"the submission was rejected: {staged.rejected[name]}",
-                }
-                continue
-            nb = _sanitise(
-                nbformat.read(path, as_version=4), config, db_url, assignment, name, student
-            )
-            cells = [dict(c) for c in nb.cells]
-            tasks.append(
-                {
-                    "student": student,
-                    "notebook": name,
-                    "cells": cells,
-                    "digests": {
-                        str(i): source_digest(c.source)
-                        for i, c in enumerate(nb.cells)
-                        if c.cell_type == "code"
-                    },
-                    "plan": plan if has_answer else None,
-                    "seed": summary.seed,
-                    "files": str(staged.folder),
+    try:
+        with _shared_engine():
+            tasks = _stage_all(
+                todo,
+                submitted=submitted,
+                assignment=assignment,
+                staging=staging,
+                release_dir=release_dir,
+                notebooks=notebooks,
+                config=config,
+                db_url=db_url,
+                plan=plan,
+                summary=summary,
+                common={
                     "sandbox_root": str(sandboxes),
                     "hide": hide,
                     "readonly": readonly,
                     "limits": limits,
-                }
+                },
             )
-    engine.__exit__(None, None, None)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
     warm.thread.join()
     summary.warmup_seconds = time.perf_counter() - started
     # nbgrader reads the staged copies, never submitted/ itself.
@@ -510,6 +528,62 @@ def _grade(warm, started, *, course_dir, assignment, students, force, timeout, m
 
         record_run(course_dir, assignment, summary, warm.workers)
     return summary
+
+
+def _stage_all(
+    todo,
+    *,
+    submitted,
+    assignment,
+    staging,
+    release_dir,
+    notebooks,
+    config,
+    db_url,
+    plan,
+    summary,
+    common,
+):
+    """Stage and sanitise each student's notebooks; return one task per notebook to run.
+
+    Rejected notebooks get their record now; they are never run.
+    """
+    tasks = []
+    for student in todo:
+        staged = stage_submission(submitted, student, assignment, staging, release_dir)
+        if staged.notes:
+            summary.notes[student] = staged.notes
+        for name, has_answer in notebooks.items():
+            path = staged.folder / f"{name}.ipynb"
+            if not path.exists():
+                continue
+            if name in staged.rejected:
+                ReplayExecute.records[(student, name)] = {
+                    "status": "rejected",
+                    "reason": f"the submission was rejected: {staged.rejected[name]}",
+                }
+                continue
+            nb = _sanitise(
+                nbformat.read(path, as_version=4), config, db_url, assignment, name, student
+            )
+            cells = [dict(c) for c in nb.cells]
+            tasks.append(
+                {
+                    "student": student,
+                    "notebook": name,
+                    "cells": cells,
+                    "digests": {
+                        str(i): source_digest(c.source)
+                        for i, c in enumerate(nb.cells)
+                        if c.cell_type == "code"
+                    },
+                    "plan": plan if has_answer else None,
+                    "seed": summary.seed,
+                    "files": str(staged.folder),
+                    **common,
+                }
+            )
+    return tasks
 
 
 def _run_all(warm, tasks, on_record):

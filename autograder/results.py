@@ -2,11 +2,11 @@
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook
 
+from autograder._nbgrader import course_directory, step_folder
 from autograder.release import ASSIGNMENT
 
 _MISTAKE = re.compile(r"^\[([a-z0-9-]+)\] ", re.MULTILINE)
@@ -100,9 +100,9 @@ def _answer_cells(nb):
 
 def read_results(course_dir, assignment=ASSIGNMENT):
     """Every graded submission of ``assignment`` in the course's gradebook, by student id."""
-    course_dir = Path(course_dir)
+    coursedir = course_directory(course_dir)
     results = {}
-    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
+    with Gradebook(coursedir.db_url) as gradebook:
         for submission in gradebook.assignment_submissions(assignment):
             student = submission.student
             result = StudentResult(
@@ -120,9 +120,8 @@ def read_results(course_dir, assignment=ASSIGNMENT):
                     note = comment.auto_comment or ""
                     if note.startswith(_FAILURE_COMMENT):
                         result.stopped = note[len(_FAILURE_COMMENT) :]
-                graded = (
-                    course_dir / "autograded" / student.id / assignment / f"{notebook.name}.ipynb"
-                )
+                folder = step_folder(coursedir, "autograded", student.id, assignment)
+                graded = folder / f"{notebook.name}.ipynb"
                 if not graded.exists():
                     continue
                 nb = nbformat.read(graded, as_version=4)

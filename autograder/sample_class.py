@@ -127,7 +127,9 @@ def register_names(course_dir, roster):
     """Give each sample student a first and last name in the gradebook (for exports)."""
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{Path(course_dir) / 'gradebook.db'}") as gradebook:
+    from autograder._nbgrader import course_directory
+
+    with Gradebook(course_directory(course_dir).db_url) as gradebook:
         for student in roster:
             first, last = student.split("-", 1)
             gradebook.update_or_create_student(

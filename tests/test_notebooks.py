@@ -1,5 +1,6 @@
 """Every source notebook, solutions in place, runs top to bottom in a fresh kernel without error."""
 
+import re
 import time
 
 import nbformat
@@ -38,4 +39,12 @@ def test_source_notebook_runs_clean(path):
     )
     if path.name.startswith("05"):
         assert "All public checks passed" in text
+    blank = [
+        cell.source.splitlines()[0]
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        and re.search(r"\b(plots\.plot_|diagrams\.draw_)", cell.source)
+        and not any("image/png" in output.get("data", {}) for output in cell.outputs)
+    ]
+    assert blank == [], "cells that draw a figure but show none"
     print(f"{path.name}: {elapsed:.1f} s")

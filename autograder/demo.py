@@ -57,7 +57,10 @@ def run_demo(course_dir=".", workdir="build/demo", size=CLASS_SIZE, console=None
     """Run the instructor's workflow on a sample class; print the summary and the output paths."""
     from autograder._pool import start_pool
 
-    console = console or Console()
+    if console is None:
+        console = Console()
+        if not console.is_terminal:  # a log or CI: rich would wrap lines at 80 columns
+            console.width = max(console.width, 120)
     started = time.perf_counter()
     warm = start_pool()  # the workers import TensorFlow while the class is prepared
     console.print("[bold]1/6 release[/]  regenerating release/ from source_notebooks/ (nbgrader)")

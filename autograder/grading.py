@@ -496,7 +496,12 @@ def _grade(warm, started, *, course_dir, assignment, students, force, timeout, m
         summary.graded[student] = _score(db_url, assignment, student)
 
     bar = tqdm(
-        total=len(todo), unit="submission", disable=not progress, file=sys.stderr, mininterval=1.0
+        total=len(todo),
+        unit="submission",
+        disable=not progress,
+        file=sys.stderr,
+        # In a log (CI, cron) each update is a new line: fewer of them.
+        mininterval=1.0 if sys.stderr.isatty() else 10.0,
     )
 
     def on_record(task, record):

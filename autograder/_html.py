@@ -35,7 +35,8 @@ def code_html(source):
     return highlight(source, PythonLexer(), HtmlFormatter(noclasses=True, nowrap=False))
 
 
-def _text(value):
+def joined_text(value):
+    """A notebook field that may be a string or a list of strings, as one string."""
     return "".join(value) if isinstance(value, list) else str(value)
 
 
@@ -46,24 +47,24 @@ def output_html(output):
     """
     kind = output.get("output_type")
     if kind == "stream":
-        text = _text(output.get("text", ""))
+        text = joined_text(output.get("text", ""))
         if len(text) > _MAX_TEXT:
             text = text[:_MAX_TEXT] + f"\n[... {len(text) - _MAX_TEXT} more characters]"
         return f"<pre>{html.escape(text)}</pre>"
     if kind == "error":
-        text = f"{output.get('ename', 'Error')}: {_text(output.get('evalue', ''))}"
+        text = f"{output.get('ename', 'Error')}: {joined_text(output.get('evalue', ''))}"
         return f"<pre>{html.escape(text[:_MAX_TEXT])}</pre>"
     data = output.get("data", {})
     for mime in ("image/png", "image/jpeg"):
         if mime in data:
-            payload = _text(data[mime]).replace("\n", "")
+            payload = joined_text(data[mime]).replace("\n", "")
             try:
                 base64.b64decode(payload, validate=True)
             except ValueError:
                 return ""
             return f'<img class="figure" alt="figure" src="data:{mime};base64,{payload}">'
     if "text/plain" in data:
-        return f"<pre>{html.escape(_text(data['text/plain'])[:_MAX_TEXT])}</pre>"
+        return f"<pre>{html.escape(joined_text(data['text/plain'])[:_MAX_TEXT])}</pre>"
     return ""
 
 

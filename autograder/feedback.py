@@ -11,7 +11,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from autograder._html import ENV, STYLE, code_html, output_html
+from autograder._html import ENV, STYLE, code_html, joined_text, output_html
 from autograder._nbgrader import course_directory, step_folder
 from autograder.checks import CHECKS
 from autograder.mistakes import MISTAKES
@@ -90,17 +90,12 @@ def scrub(output, hidden):
     clean = dict(output)
     for key in ("text", "evalue"):
         if key in clean:
-            value = clean[key]
-            clean[key] = _scrub_text(
-                "".join(value) if isinstance(value, list) else str(value), hidden
-            )
+            clean[key] = _scrub_text(joined_text(clean[key]), hidden)
     if "data" in clean:
         data = dict(clean["data"])
         for mime in ("text/plain", "text/markdown", "text/latex"):
             if mime in data:
-                value = data[mime]
-                text = "".join(value) if isinstance(value, list) else str(value)
-                data[mime] = _scrub_text(text, hidden)
+                data[mime] = _scrub_text(joined_text(data[mime]), hidden)
         data.pop("text/html", None)
         clean["data"] = data
     return clean

@@ -27,7 +27,7 @@ sys.modules.setdefault("rfc3987_syntax", None)
 import nbformat  # noqa: E402
 from traitlets.config import Config  # noqa: E402
 
-from autograder._nbgrader import course_directory, load_config, sqlite_path  # noqa: E402, F401
+from autograder._nbgrader import load_config, sqlite_path, step_folder  # noqa: E402
 from autograder._pool import new_pool, run_task, start_pool  # noqa: E402
 from autograder.probe import hidden_plan  # noqa: E402
 from autograder.replay import ReplayExecute, source_digest  # noqa: E402
@@ -205,7 +205,7 @@ def _assignment_info(db_url, assignment):
 def _course_paths(coursedir, config):
     """Where nbgrader_config.py puts the course's data: each hidden even if outside the root."""
     places = [
-        coursedir.format_path(getattr(coursedir, f"{step}_directory"), ".", ".")
+        step_folder(coursedir, step, ".", ".")
         for step in ("source", "release", "submitted", "autograded", "feedback")
     ]
     database = sqlite_path(coursedir.db_url)
@@ -359,6 +359,10 @@ def grade(
     # gradebook and stages the submissions. The CLI starts them before its own imports.
     warm = warm_pool or start_pool(workers)
     try:
+        from nbgrader.coursedir import CourseDirectory
+
+        config = load_config(course_dir)
+        coursedir = CourseDirectory(config=config)
         warnings.filterwarnings("ignore", module="nbgrader")
         warnings.filterwarnings("ignore", category=UserWarning, module="nbformat")
         options = dict(
@@ -371,8 +375,10 @@ def grade(
             progress=progress,
             log=log,
             seed=seed,
+            config=config,
+            coursedir=coursedir,
         )
-        with _write_ahead_log(course_directory(course_dir).db_url):
+        with _write_ahead_log(coursedir.db_url):
             return _grade(warm, started, **options)
     finally:
         warm.pool.shutdown(wait=True, cancel_futures=True)
@@ -380,13 +386,12 @@ def grade(
 
 def _grade(warm, started, *, course_dir, assignment, students, force, timeout, memory_mb, **how):
     progress, log = how["progress"], how["log"]
+    config, coursedir = how["config"], how["coursedir"]
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from tqdm import tqdm
 
     course_dir = Path(course_dir).resolve()
-    config = load_config(course_dir)
-    coursedir = CourseDirectory(config=config)
     db_url = coursedir.db_url
     database = sqlite_path(db_url)
     if database is not None and not database.exists():
@@ -395,9 +400,9 @@ def _grade(warm, started, *, course_dir, assignment, students, force, timeout, m
             "generate_assignment) before grading"
         )
     notebooks, max_score = _assignment_info(db_url, assignment)
-    submitted = Path(coursedir.format_path(coursedir.submitted_directory, ".", ".")).resolve()
-    autograded = Path(coursedir.format_path(coursedir.autograded_directory, ".", ".")).resolve()
-    release_dir = Path(coursedir.format_path(coursedir.release_directory, ".", assignment))
+    submitted = step_folder(coursedir, "submitted", ".", ".").resolve()
+    autograded = step_folder(coursedir, "autograded", ".", ".").resolve()
+    release_dir = step_folder(coursedir, "release", ".", assignment)
     summary = Summary(max_score=max_score, sandbox_uids=list(warm.uids))
     seed = how.get("seed")
     if seed is None and os.environ.get("AUTOGRADER_SEED"):

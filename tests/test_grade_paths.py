@@ -6,7 +6,8 @@ import pytest
 from conftest import ROOT
 from nbgrader.coursedir import CourseDirectory
 
-from autograder.grading import _course_paths, _sandbox_paths, load_config
+from autograder._nbgrader import load_config
+from autograder.grading import _course_paths, _sandbox_paths
 
 
 def test_course_data_outside_the_root_is_hidden_too(tmp_path):
